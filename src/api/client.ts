@@ -1,0 +1,78 @@
+import { CliError } from '../errors.js';
+import type { HttpClient, HttpResponse } from '../http.js';
+import { redact } from '../redact.js';
+import { activitySchema, creditsSchema, keySchema, type ActivityRow, type CreditsData, type KeyData } from './schemas.js';
+import { parseBody } from './validate.js';
+
+/** Names the environment variable a key came from, so messages can say which one to fix. */
+export interface NamedKey {
+  value: string;
+  name: 'OPENROUTER_API_KEY' | 'OPENROUTER_MGMT_KEY';
+}
+
+export async function fetchKey(http: HttpClient, key: NamedKey): Promise<KeyData> {
+  const response = await http.get('/key', key.value);
+  return parseBody('/key', expectOk('/key', response, key), contentType(response), keySchema).data;
+}
+
+export async function fetchCredits(http: HttpClient, key: NamedKey): Promise<CreditsData> {
+  const response = await http.get('/credits', key.value);
+  return parseBody('/credits', expectOk('/credits', response, key), contentType(response), creditsSchema).data;
+}
+
+export async function fetchActivity(http: HttpClient, key: NamedKey): Promise<ActivityRow[]> {
+  const response = await http.get('/activity', key.value);
+  return parseBody('/activity', expectOk('/activity', response, key), contentType(response), activitySchema).data;
+}
+
+function contentType(response: HttpResponse): string | undefined {
+  const value = response.headers['content-type'];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function expectOk(endpoint: string, response: HttpResponse, key: NamedKey): string {
+  const { status } = response;
+  if (status >= 200 && status < 300) return response.text;
+  const said = serverMessage(response.text);
+  const suffix = said ? `: ${said}` : '';
+  if (status === 401) {
+    return fail('key-rejected', `${endpoint}: OpenRouter rejected ${key.name} (HTTP 401${suffix}); check that the key is complete and not revoked`);
+  }
+  if (status === 403) {
+    return fail('key-rejected', `${endpoint}: ${key.name} may not call this endpoint (HTTP 403${suffix})`);
+  }
+  if (status >= 300 && status < 400) {
+    // Following a redirect would hand the key to wherever it points.
+    const location = response.headers.location;
+    const target = typeof location === 'string' ? safeOrigin(location) : undefined;
+    return fail('http-status', `${endpoint}: unexpected redirect (HTTP ${status}${target ? ` to ${target}` : ''}), not followed; check --base-url`);
+  }
+  if (status === 404) return fail('http-status', `${endpoint}: not found (HTTP 404${suffix}); check --base-url`);
+  return fail('http-status', `${endpoint}: unexpected HTTP ${status}${suffix}`);
+
+  function fail(kind: 'key-rejected' | 'http-status', message: string): never {
+    throw new CliError(kind, message, { endpoint, status });
+  }
+}
+
+/** The `error.message` of OpenRouter's JSON error body, made safe for one stderr line. */
+export function serverMessage(text: string): string | undefined {
+  let message: unknown;
+  try {
+    const body = JSON.parse(text) as { error?: { message?: unknown } };
+    message = body?.error?.message;
+  } catch {
+    return undefined;
+  }
+  if (typeof message !== 'string' || message.trim() === '') return undefined;
+  const oneLine = redact(message).replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return oneLine.length > 160 ? `${oneLine.slice(0, 157)}...` : oneLine;
+}
+
+function safeOrigin(location: string): string | undefined {
+  try {
+    return new URL(location).host;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,60 @@
+import { array, boolean, int, looseObject, nonnegative, nullable, number, optional, regex, string, type output } from 'zod/mini';
+
+/*
+ * Shapes of OpenRouter's answers (see shared/openrouter-api.md). A field a printed figure needs is
+ * required; everything else is optional, because the API adds fields over time and older keys answer
+ * without newer ones, and a report must not fail over a field it does not show. Unknown fields pass.
+ */
+
+const spend = () => number().check(nonnegative());
+const optionalSpend = () => optional(nullable(spend()));
+const optionalCount = () => optional(nullable(int().check(nonnegative())));
+
+export const keySchema = looseObject({
+  data: looseObject({
+    label: optional(nullable(string())),
+    usage: spend(),
+    usage_daily: spend(),
+    usage_weekly: spend(),
+    usage_monthly: spend(),
+    byok_usage: optionalSpend(),
+    byok_usage_daily: optionalSpend(),
+    byok_usage_weekly: optionalSpend(),
+    byok_usage_monthly: optionalSpend(),
+    limit: optional(nullable(number())),
+    limit_remaining: optional(nullable(number())),
+    limit_reset: optional(nullable(string())),
+    include_byok_in_limit: optional(nullable(boolean())),
+    is_free_tier: optional(nullable(boolean())),
+    is_management_key: optional(nullable(boolean())),
+    is_provisioning_key: optional(nullable(boolean())),
+  }),
+});
+
+export const creditsSchema = looseObject({
+  data: looseObject({
+    total_credits: spend(),
+    total_usage: spend(),
+  }),
+});
+
+export const activityRowSchema = looseObject({
+  // A UTC day; some answers carry a time after it, which the day alone is read from.
+  date: string().check(regex(/^\d{4}-\d{2}-\d{2}/)),
+  model: string(),
+  usage: spend(),
+  byok_usage_inference: optionalSpend(),
+  requests: int().check(nonnegative()),
+  prompt_tokens: optionalCount(),
+  completion_tokens: optionalCount(),
+  reasoning_tokens: optionalCount(),
+  provider_name: optional(nullable(string())),
+});
+
+export const activitySchema = looseObject({
+  data: array(activityRowSchema),
+});
+
+export type KeyData = output<typeof keySchema>['data'];
+export type CreditsData = output<typeof creditsSchema>['data'];
+export type ActivityRow = output<typeof activityRowSchema>;

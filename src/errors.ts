@@ -1,0 +1,76 @@
+/**
+ * Every expected failure is a CliError value: one line for stderr and an exit code.
+ * The codes are part of the public contract (README, --help), so change them never.
+ */
+export const ExitCode = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  keyRejected: 3,
+  rateLimited: 4,
+  network: 5,
+  invalidResponse: 6,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export type FailureKind =
+  | 'usage'
+  | 'config'
+  | 'key-rejected'
+  | 'rate-limited'
+  | 'network'
+  | 'timeout'
+  | 'http-status'
+  | 'invalid-response'
+  | 'aborted'
+  | 'internal';
+
+const exitCodes: Record<FailureKind, number> = {
+  usage: ExitCode.usage,
+  config: ExitCode.usage,
+  'key-rejected': ExitCode.keyRejected,
+  'rate-limited': ExitCode.rateLimited,
+  network: ExitCode.network,
+  timeout: ExitCode.network,
+  'http-status': ExitCode.network,
+  'invalid-response': ExitCode.invalidResponse,
+  aborted: 130,
+  internal: ExitCode.internal,
+};
+
+export interface CliErrorDetails {
+  /** API path the failure came from, e.g. `/key`. */
+  endpoint?: string;
+  /** HTTP status, when the server answered. */
+  status?: number;
+}
+
+export class CliError extends Error {
+  readonly kind: FailureKind;
+  readonly endpoint: string | undefined;
+  readonly status: number | undefined;
+
+  constructor(kind: FailureKind, message: string, details: CliErrorDetails = {}) {
+    super(message);
+    this.name = 'CliError';
+    this.kind = kind;
+    this.endpoint = details.endpoint;
+    this.status = details.status;
+  }
+
+  get exitCode(): number {
+    return exitCodes[this.kind];
+  }
+}
+
+export function isCliError(value: unknown): value is CliError {
+  return value instanceof CliError;
+}
+
+/** Turns anything thrown into a CliError; unknown throwables are internal errors (exit 1). */
+export function toCliError(value: unknown): CliError {
+  if (isCliError(value)) return value;
+  const message = value instanceof Error ? value.message : String(value);
+  return new CliError('internal', `internal error: ${message}`);
+}

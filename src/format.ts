@@ -1,0 +1,16 @@
+/**
+ * Dollars to the cent, rounded half-up on the decimal value the API sent (so 1.005 is $1.01, not
+ * the $1.00 binary floating point would give), and never a real amount shown as nothing.
+ */
+export function formatUsd(amount: number): string {
+  if (amount === 0) return '$0.00';
+  const cents = Math.round(Number((Math.abs(amount) * 100).toPrecision(12)));
+  if (cents === 0) return amount > 0 ? '<$0.01' : '>-$0.01';
+  const whole = Math.floor(cents / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const sign = amount < 0 ? '-' : '';
+  return `${sign}$${whole}.${(cents % 100).toString().padStart(2, '0')}`;
+}
+
+export function formatCount(value: number): string {
+  return value.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
