@@ -65,7 +65,7 @@ export function resolveCredentials(sources: CredentialSources): Credentials {
     }
     if (used && parsed.looseMode !== undefined) {
       warnings.push(
-        `warning: ${file.path} is readable by others (mode ${parsed.looseMode}); keys belong in a file only you can read: chmod 600 ${shellQuote(file.path)}`,
+        `warning: ${file.path} is accessible by group or others (mode ${parsed.looseMode}); keys belong in a file only you can read: chmod 600 ${shellQuote(file.path)}`,
       );
     }
   }
