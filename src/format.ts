@@ -14,3 +14,11 @@ export function formatUsd(amount: number): string {
 export function formatCount(value: number): string {
   return value.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
+
+/**
+ * Drops binary floating-point noise from a sum (0.1 + 0.2 → 0.3) without rounding real digits:
+ * 15 significant digits is more than any figure the API sends carries.
+ */
+export function cleanSum(value: number): number {
+  return Number(value.toPrecision(15));
+}

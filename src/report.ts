@@ -1,6 +1,7 @@
 import type { ActivityRow, CreditsData, KeyData } from './api/schemas.js';
 import { completedDaysWindow } from './dates.js';
 import type { CliError } from './errors.js';
+import { cleanSum } from './format.js';
 
 export interface Totals {
   today: number;
@@ -74,7 +75,7 @@ export function buildReport(responses: Responses, options: ReportOptions): Repor
   const credits = section(responses.credits, 'credits', warnings, (data) => ({
     total: data.total_credits,
     used: data.total_usage,
-    remaining: data.total_credits - data.total_usage,
+    remaining: cleanSum(data.total_credits - data.total_usage),
   }));
   const window = completedDaysWindow(options.now, options.days);
   const models = section(responses.activity, 'activity', warnings, (rows) => ({
@@ -137,6 +138,10 @@ export function aggregateModels(rows: readonly ActivityRow[], from: string, to: 
     // Reasoning tokens are already part of completion tokens; they are reported, never added twice.
     item.completionTokens += row.completion_tokens ?? 0;
     item.reasoningTokens += row.reasoning_tokens ?? 0;
+  }
+  for (const item of byModel.values()) {
+    item.usage = cleanSum(item.usage);
+    item.byokUsage = cleanSum(item.byokUsage);
   }
   return [...byModel.values()].sort((a, b) => b.usage - a.usage || b.requests - a.requests || a.model.localeCompare(b.model));
 }

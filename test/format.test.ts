@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatCount, formatUsd } from '../src/format.js';
+import { cleanSum, formatCount, formatUsd } from '../src/format.js';
 
 describe('formatUsd', () => {
   test.each([
@@ -34,4 +34,13 @@ describe('formatCount', () => {
     [1234, '1,234'],
     [1234567, '1,234,567'],
   ])('%s → %s', (value, expected) => expect(formatCount(value)).toBe(expected));
+});
+
+describe('cleanSum', () => {
+  test('drops floating-point noise, keeps real digits', () => {
+    expect(cleanSum(0.1 + 0.2)).toBe(0.3);
+    expect(cleanSum(10 - 2.32)).toBe(7.68);
+    expect(cleanSum(0.000123456789)).toBe(0.000123456789);
+    expect(cleanSum(123456.123456)).toBe(123456.123456);
+  });
 });

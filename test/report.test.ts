@@ -36,7 +36,7 @@ describe('aggregateModels', () => {
       '2026-03-09',
     );
     expect(items).toHaveLength(1);
-    expect(items[0]!.usage).toBeCloseTo(0.6, 12);
+    expect(items[0]!.usage).toBe(0.6);
     expect(items[0]).toMatchObject({ model: 'openai/gpt-4.1', requests: 12, byokUsage: 0.7, promptTokens: 30, completionTokens: 15, reasoningTokens: 6 });
   });
 
@@ -95,7 +95,7 @@ describe('buildReport', () => {
     const report = buildReport(ok, { days: 7, now, demo: false, configWarnings: [] });
     expect(report.key.usage).toEqual({ today: 1.5, week: 4, month: 9, total: 20 });
     expect(report.key.byokUsage).toEqual({ today: 0, week: 0.1, month: 0.5, total: 0.5 });
-    expect(report.credits).toEqual({ status: 'ok', value: { total: 10, used: 2.32, remaining: 10 - 2.32 } });
+    expect(report.credits).toEqual({ status: 'ok', value: { total: 10, used: 2.32, remaining: 7.68 } });
     expect(report.models.status === 'ok' && report.models.value).toMatchObject({ days: 7, from: '2026-03-03', to: '2026-03-09' });
     expect(report.warnings).toEqual([]);
     expect(report.generatedAt).toBe('2026-03-10T15:00:00.000Z');
