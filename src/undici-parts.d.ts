@@ -1,0 +1,23 @@
+/*
+ * undici's package entry loads every feature it has (fetch, WebSocket, caches, mocks...); importing
+ * only the three modules this tool uses halves start-up. undici has no `exports` map, so these deep
+ * paths are public files; their types are the ones undici publishes for the same classes.
+ */
+declare module 'undici/lib/dispatcher/env-http-proxy-agent.js' {
+  import type { EnvHttpProxyAgent } from 'undici';
+  const EnvHttpProxyAgentClass: typeof EnvHttpProxyAgent;
+  export default EnvHttpProxyAgentClass;
+}
+
+declare module 'undici/lib/interceptor/retry.js' {
+  import type { interceptors } from 'undici';
+  const retry: typeof interceptors.retry;
+  export default retry;
+}
+
+declare module 'undici/lib/api/api-request.js' {
+  import type { Dispatcher } from 'undici';
+  /** Called with `this` bound to a dispatcher, as undici's own Dispatcher.prototype.request is. */
+  function request(this: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
+  export default request;
+}
