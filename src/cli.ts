@@ -45,6 +45,21 @@ export function buildProgram(): Command {
 
 /** Runs the command line and returns the exit code; the caller sets it. Nothing here prints a stack. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  // A reader that stops early (`| head`) is not an error: end quietly, as Unix tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+    process.stderr.write(`openrouter-usage: cannot write the report: ${error.message}\n`);
+    process.exit(ExitCode.internal);
+  });
+  try {
+    return await parseAndRun(argv);
+  } catch (error) {
+    process.stderr.write(`openrouter-usage: ${redact(toCliError(error).message)}\n`);
+    return ExitCode.internal;
+  }
+}
+
+async function parseAndRun(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   let usageMessage: string | undefined;
   program.exitOverride().configureOutput({
@@ -79,7 +94,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     return await runReport(options, { signal: controller.signal });
   } catch (error) {
     const failure = toCliError(error);
-    if (controller.signal.aborted) return 130;
+    if (controller.signal.aborted) {
+      process.stderr.write('openrouter-usage: interrupted\n');
+      return 130;
+    }
     process.stderr.write(`openrouter-usage: ${redact(failure.message)}\n`);
     return failure.exitCode;
   } finally {

@@ -1,6 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import type { Dispatcher, EnvHttpProxyAgent } from 'undici';
+import connect from 'undici/lib/api/api-connect.js';
 import request from 'undici/lib/api/api-request.js';
+import DispatcherBase from 'undici/lib/dispatcher/dispatcher.js';
 import EnvHttpProxyAgentClass from 'undici/lib/dispatcher/env-http-proxy-agent.js';
 import retryInterceptor from 'undici/lib/interceptor/retry.js';
 import { CliError } from './errors.js';
@@ -41,7 +43,7 @@ export class HttpClient {
 
   constructor(options: HttpOptions) {
     this.#options = options;
-    liftoffOnly();
+    prepareUndici();
     // The env proxy agent honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY like curl does.
     this.#agent = new EnvHttpProxyAgentClass({
       headersTimeout: options.timeoutMs,
@@ -180,17 +182,21 @@ export class HttpClient {
   }
 }
 
-let liftoffSet = false;
+let prepared = false;
 
 /**
+ * undici's package entry installs its API methods on every dispatcher; ProxyAgent tunnels with
+ * `connect` from there, so loading the parts alone means installing the two that are used.
+ *
  * undici parses HTTP with llhttp compiled to WebAssembly, and V8 goes on optimising that module on
  * background threads after the report is done, holding the exit for tens of milliseconds. Its
  * baseline compiler alone parses these few small responses just as fast. Set before undici's first
  * connection compiles the module; measured in `npm run bench`.
  */
-function liftoffOnly(): void {
-  if (liftoffSet) return;
-  liftoffSet = true;
+function prepareUndici(): void {
+  if (prepared) return;
+  prepared = true;
+  Object.assign(DispatcherBase.prototype, { request, connect });
   setFlagsFromString('--liftoff-only');
 }
 

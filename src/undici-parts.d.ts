@@ -21,3 +21,13 @@ declare module 'undici/lib/api/api-request.js' {
   function request(this: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
   export default request;
 }
+
+declare module 'undici/lib/api/api-connect.js' {
+  const connect: (...args: unknown[]) => unknown;
+  export default connect;
+}
+
+declare module 'undici/lib/dispatcher/dispatcher.js' {
+  const DispatcherClass: { prototype: object };
+  export default DispatcherClass;
+}
