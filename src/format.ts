@@ -4,12 +4,18 @@
  */
 export function formatUsd(amount: number): string {
   if (amount === 0) return '$0.00';
+  if (Math.abs(amount) * 100 > Number.MAX_SAFE_INTEGER) {
+    // Beyond exact cents; no real bill gets here, but an absurd answer must still print as a number.
+    return `${amount < 0 ? '-' : ''}$${HUGE.format(Math.abs(amount))}`;
+  }
   const cents = Math.round(Number((Math.abs(amount) * 100).toPrecision(12)));
   if (cents === 0) return amount > 0 ? '<$0.01' : '>-$0.01';
   const whole = Math.floor(cents / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const sign = amount < 0 ? '-' : '';
   return `${sign}$${whole}.${(cents % 100).toString().padStart(2, '0')}`;
 }
+
+const HUGE = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 export function formatCount(value: number): string {
   return value.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');

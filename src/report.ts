@@ -1,6 +1,6 @@
 import type { ActivityRow, CreditsData, KeyData } from './api/schemas.js';
 import { completedDaysWindow } from './dates.js';
-import type { CliError } from './errors.js';
+import { CliError } from './errors.js';
 import { cleanSum } from './format.js';
 
 export interface Totals {
@@ -111,10 +111,20 @@ function byokTotals(key: KeyData): Totals | null {
 }
 
 function section<T, U>(outcome: Outcome<T>, source: Warning['source'], warnings: Warning[], map: (value: T) => U): Section<U> {
-  if (outcome.status === 'ok') return { status: 'ok', value: map(outcome.value) };
   if (outcome.status === 'needs-management-key') return outcome;
-  warnings.push({ source, message: outcome.error.message });
-  return { status: 'failed', message: outcome.error.message };
+  let error: CliError;
+  if (outcome.status === 'ok') {
+    try {
+      return { status: 'ok', value: map(outcome.value) };
+    } catch (thrown) {
+      if (!(thrown instanceof CliError)) throw thrown;
+      error = thrown;
+    }
+  } else {
+    error = outcome.error;
+  }
+  warnings.push({ source, message: error.message });
+  return { status: 'failed', message: error.message };
 }
 
 /**
@@ -142,6 +152,10 @@ export function aggregateModels(rows: readonly ActivityRow[], from: string, to: 
   for (const item of byModel.values()) {
     item.usage = cleanSum(item.usage);
     item.byokUsage = cleanSum(item.byokUsage);
+    // Each figure is finite, but enough absurd ones add up to Infinity; that is no answer to print.
+    if (![item.usage, item.byokUsage, item.requests, item.promptTokens, item.completionTokens].every(Number.isFinite)) {
+      throw new CliError('invalid-response', `/activity: invalid response: the amounts for ${item.model} are too large to add up`, { endpoint: '/activity' });
+    }
   }
   return [...byModel.values()].sort((a, b) => b.usage - a.usage || b.requests - a.requests || a.model.localeCompare(b.model));
 }

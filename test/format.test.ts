@@ -44,3 +44,8 @@ describe('cleanSum', () => {
     expect(cleanSum(123456.123456)).toBe(123456.123456);
   });
 });
+
+test('absurd amounts still print as plain numbers', () => {
+  expect(formatUsd(1.797693134862316e306)).toMatch(/^\$1,797,693,134,862,31\d(,\d{3})+\.00$/);
+  expect(formatUsd(-1e20)).toBe('-$100,000,000,000,000,000,000.00');
+});

@@ -1,0 +1,147 @@
+// Property-based: whatever JSON the API sends, the pipeline (validate → aggregate → render) either
+// renders a report whose every figure is a real number, or fails with a clean invalid-response error.
+import { Chalk } from 'chalk';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { activitySchema, creditsSchema, keySchema } from '../src/api/schemas.js';
+import { parseBody } from '../src/api/validate.js';
+import { CliError } from '../src/errors.js';
+import { renderJson } from '../src/render/json.js';
+import { renderText } from '../src/render/text.js';
+import { buildReport, type Outcome } from '../src/report.js';
+
+const now = new Date('2026-03-10T15:00:00Z');
+const plain = new Chalk({ level: 0 });
+
+/** Sometimes a plausible value, sometimes anything at all, sometimes absent. */
+function field<T>(plausible: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
+  return fc.oneof(
+    { weight: 12, arbitrary: plausible },
+    { weight: 1, arbitrary: fc.constant(null) },
+    { weight: 1, arbitrary: fc.oneof(fc.string(), fc.double(), fc.boolean(), fc.jsonValue()) },
+  );
+}
+
+const money = fc.oneof(
+  { weight: 4, arbitrary: fc.double({ min: 0, max: 1e6, noNaN: true }) },
+  { weight: 2, arbitrary: fc.integer({ min: 0, max: 1000 }) },
+  { weight: 1, arbitrary: fc.constant(0) },
+  { weight: 1, arbitrary: fc.double() },
+);
+const count = fc.oneof(fc.nat(), fc.integer(), fc.double());
+const day = fc.integer({ min: -3, max: 35 }).map((n) => new Date(now.getTime() - n * 86_400_000).toISOString().slice(0, 10));
+const model = fc.oneof(fc.constantFrom('openai/gpt-4.1', 'groq/gpt-oss-120b', 'openai/gpt-oss-120b', 'x', 'a/b/c/'), fc.string());
+
+const keyBody = fc.oneof(
+  { weight: 1, arbitrary: fc.jsonValue() },
+  {
+    weight: 8,
+    arbitrary: fc.record(
+      {
+        data: fc.record(
+          {
+            label: field(fc.string()),
+            usage: field(money),
+            usage_daily: field(money),
+            usage_weekly: field(money),
+            usage_monthly: field(money),
+            byok_usage: field(money),
+            byok_usage_daily: field(money),
+            byok_usage_weekly: field(money),
+            byok_usage_monthly: field(money),
+            limit: field(fc.oneof(money, fc.double())),
+            limit_remaining: field(fc.double()),
+            limit_reset: field(fc.constantFrom('daily', 'weekly', 'monthly')),
+            is_management_key: field(fc.boolean()),
+            is_free_tier: field(fc.boolean()),
+          },
+          { requiredKeys: [] },
+        ),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+);
+
+const creditsBody = fc.oneof(
+  fc.jsonValue(),
+  fc.record({ data: fc.record({ total_credits: field(money), total_usage: field(money) }, { requiredKeys: [] }) }, { requiredKeys: [] }),
+);
+
+const activityRow = fc.record(
+  {
+    date: field(day),
+    model: field(model),
+    usage: field(money),
+    byok_usage_inference: field(money),
+    requests: field(count),
+    prompt_tokens: field(count),
+    completion_tokens: field(count),
+    reasoning_tokens: field(count),
+  },
+  { requiredKeys: [] },
+);
+const activityBody = fc.oneof({ weight: 1, arbitrary: fc.jsonValue() }, { weight: 6, arbitrary: fc.record({ data: fc.array(activityRow, { maxLength: 40 }) }) });
+
+function outcome<T>(fn: () => T): Outcome<T> {
+  try {
+    return { status: 'ok', value: fn() };
+  } catch (error) {
+    expect(error).toBeInstanceOf(CliError);
+    return { status: 'failed', error: error as CliError };
+  }
+}
+
+function everyNumberIsReal(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) return value.every(everyNumberIsReal);
+  if (value && typeof value === 'object') return Object.values(value).every(everyNumberIsReal);
+  return true;
+}
+
+describe('fuzzed responses', () => {
+  test('the report renders cleanly or the run fails with a clean invalid-response error', () => {
+    let rendered = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(keyBody, creditsBody, activityBody, fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 10 }), (kb, cb, ab, days, top) => {
+        let key;
+        try {
+          key = parseBody('/key', JSON.stringify(kb) ?? '', 'application/json', keySchema).data;
+        } catch (error) {
+          expect(error).toBeInstanceOf(CliError);
+          expect((error as CliError).exitCode).toBe(6);
+          expect((error as CliError).message).toMatch(/^\/key: invalid response: [^\n]+$/);
+          refused += 1;
+          return;
+        }
+        const credits = outcome(() => parseBody('/credits', JSON.stringify(cb) ?? '', 'application/json', creditsSchema).data);
+        const activity = outcome(() => parseBody('/activity', JSON.stringify(ab) ?? '', 'application/json', activitySchema).data);
+        const report = buildReport({ key, credits, activity }, { days, now, demo: false, configWarnings: [] });
+        const text = renderText(report, { top, chalk: plain });
+        const json = renderJson(report);
+        expect(text).not.toMatch(/NaN|undefined|Infinity|-\$0\.00|\$-|\[object Object\]/);
+        expect(json).not.toMatch(/NaN|undefined|Infinity/);
+        expect(everyNumberIsReal(JSON.parse(json))).toBe(true);
+        expect(text.trimEnd().split('\n').at(-1)).toBe('* indicates live totals that may not yet appear in model breakdowns.');
+        rendered += 1;
+      }),
+      { numRuns: 1500 },
+    );
+    // The generators must exercise both outcomes, or the property proves little.
+    expect(rendered).toBeGreaterThan(50);
+    expect(refused).toBeGreaterThan(50);
+  });
+
+  test('JSON numbers too large for a double are refused, not printed as Infinity', () => {
+    expect(() => parseBody('/credits', '{"data":{"total_credits":1e400,"total_usage":1}}', 'application/json', creditsSchema)).toThrow(CliError);
+  });
+
+  test('sums that overflow make the breakdown fail, not print Infinity', () => {
+    const rows = [0, 1].map(() => ({ date: '2026-03-09', model: 'a/b', usage: 1.7e308, requests: 1 }));
+    const key = parseBody('/key', JSON.stringify({ data: { usage: 1, usage_daily: 1, usage_weekly: 1, usage_monthly: 1 } }), undefined, keySchema).data;
+    const report = buildReport({ key, credits: { status: 'needs-management-key' }, activity: { status: 'ok', value: rows } }, { days: 7, now, demo: false, configWarnings: [] });
+    expect(report.models.status).toBe('failed');
+    expect(report.warnings[0]?.message).toContain('too large to add up');
+  });
+});
