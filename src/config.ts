@@ -38,11 +38,19 @@ export function credentialFiles({ env, cwd, envFile }: CredentialSources): { pat
   return files;
 }
 
+export interface FoundKeys {
+  apiKey: ResolvedKey | undefined;
+  mgmtKey: ResolvedKey | undefined;
+  warnings: string[];
+  /** Every place looked in, for a message that says where a missing key could go. */
+  places: string[];
+}
+
 /**
  * Each key comes from the first place that has it: the environment, then the files.
  * Files are parsed, never loaded into process.env: other variables in them stay out of this process.
  */
-export function resolveCredentials(sources: CredentialSources): Credentials {
+export function findKeys(sources: CredentialSources): FoundKeys {
   const found: Partial<Record<KeyName, ResolvedKey>> = {};
   const warnings: string[] = [];
   for (const name of KEY_NAMES) {
@@ -69,13 +77,17 @@ export function resolveCredentials(sources: CredentialSources): Credentials {
       );
     }
   }
+  const places = ['the environment', ...files.map((f) => f.path)];
+  return { apiKey: found.OPENROUTER_API_KEY, mgmtKey: found.OPENROUTER_MGMT_KEY, warnings, places };
+}
 
-  const apiKey = found.OPENROUTER_API_KEY;
+/** The report needs OPENROUTER_API_KEY; without it, say where it was looked for. */
+export function resolveCredentials(sources: CredentialSources): Credentials {
+  const { apiKey, mgmtKey, warnings, places } = findKeys(sources);
   if (!apiKey) {
-    const places = ['the environment', ...files.map((f) => f.path)].join(', ');
-    throw new CliError('config', `OPENROUTER_API_KEY is not set; looked in ${places} (or try --demo)`);
+    throw new CliError('config', `OPENROUTER_API_KEY is not set; looked in ${places.join(', ')} (or try --demo)`);
   }
-  return { apiKey, mgmtKey: found.OPENROUTER_MGMT_KEY, warnings };
+  return { apiKey, mgmtKey, warnings };
 }
 
 function readCredentialFile(path: string, explicit: boolean): { values: Record<string, string>; looseMode?: string } | undefined {

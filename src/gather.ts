@@ -1,31 +1,61 @@
-import { fetchActivity, fetchCredits, fetchKey, type NamedKey } from './api/client.js';
-import type { CreditsData } from './api/schemas.js';
+import { fetchActivity, fetchCredits, fetchKey, fetchKeyList, type NamedKey } from './api/client.js';
+import type { CreditsData, KeyData, KeyListItem } from './api/schemas.js';
 import type { Credentials } from './config.js';
-import { toCliError } from './errors.js';
+import { CliError, toCliError } from './errors.js';
 import type { HttpClient } from './http.js';
 import { isManagementKey, type Outcome, type Responses } from './report.js';
 
+export interface GatherOptions {
+  /** `key` limits /activity to the API key in use (its hash found through /keys). */
+  scope: 'account' | 'key';
+}
+
 /**
- * Asks /key, /credits and /activity at the same moment, so a run takes as long as the slowest
- * answer, not the sum. Only /key is essential: the other two degrade to a warning.
+ * Asks /key, /credits, /keys and /activity at the same moment, so a run takes as long as the
+ * slowest answer, not the sum. Only /key is essential: the others degrade to a warning.
  */
-export async function gatherResponses(http: HttpClient, credentials: Credentials): Promise<Responses> {
+export async function gatherResponses(http: HttpClient, credentials: Credentials, options: GatherOptions = { scope: 'account' }): Promise<Responses> {
   const apiKey: NamedKey = { value: credentials.apiKey.value, name: 'OPENROUTER_API_KEY' };
   const mgmtKey: NamedKey | undefined = credentials.mgmtKey && { value: credentials.mgmtKey.value, name: 'OPENROUTER_MGMT_KEY' };
 
   const key = fetchKey(http, apiKey);
-  const credits = mgmtKey ? settle(fetchCredits(http, mgmtKey)) : creditsWithApiKey(http, apiKey);
-  // Without a management key, /activity is sure to fail unless /key shows the API key is one itself,
-  // so it waits for that answer rather than spending a request on a certain 403.
-  const activity = mgmtKey
-    ? settle(fetchActivity(http, mgmtKey))
+  // Account-wide endpoints need a management key. Without OPENROUTER_MGMT_KEY they are sure to fail
+  // unless /key shows the API key is one itself, so they wait for that answer rather than spend a
+  // request on a certain 403.
+  const accountKey: Promise<NamedKey | undefined> = mgmtKey
+    ? Promise.resolve(mgmtKey)
     : key.then(
-        (data) => (isManagementKey(data) ? settle(fetchActivity(http, apiKey)) : needsManagementKey()),
-        () => needsManagementKey(),
+        (data) => (isManagementKey(data) ? apiKey : undefined),
+        () => undefined,
       );
 
-  const [keyData, creditsOutcome, activityOutcome] = await Promise.all([key, credits, activity]);
-  return { key: keyData, credits: creditsOutcome, activity: activityOutcome };
+  const credits = mgmtKey ? settle(fetchCredits(http, mgmtKey)) : creditsWithApiKey(http, apiKey);
+  const keys = accountKey.then((k) => (k ? settle(fetchKeyList(http, k)) : needsManagementKey()));
+  const activity =
+    options.scope === 'account'
+      ? accountKey.then((k) => (k ? settle(fetchActivity(http, k)) : needsManagementKey()))
+      : Promise.all([accountKey, key, keys]).then(([k, keyData, keyList]) =>
+          k ? settle(ownKeyHash(keyData, keyList).then((hash) => fetchActivity(http, k, hash))) : needsManagementKey(),
+        );
+
+  const [keyData, creditsOutcome, activityOutcome, keysOutcome] = await Promise.all([key, credits, activity, keys]);
+  return { key: keyData, credits: creditsOutcome, activity: activityOutcome, keys: keysOutcome };
+}
+
+/** /activity filters by key hash, which only /keys knows; the masked label is what both share. */
+async function ownKeyHash(key: KeyData, keyList: Outcome<KeyListItem[]>): Promise<string> {
+  if (isManagementKey(key)) {
+    throw new CliError('usage', '/activity: --scope key needs an inference key in OPENROUTER_API_KEY (a management key spends nothing of its own)');
+  }
+  if (keyList.status !== 'ok') {
+    throw new CliError('network', `/activity: --scope key needs the key list to find this key, and /keys is unavailable`, { endpoint: '/keys' });
+  }
+  const matches = keyList.value.filter((item) => item.label && item.label === key.label);
+  if (matches.length !== 1) {
+    const why = matches.length === 0 ? 'is not among the keys /keys lists' : 'matches several keys in /keys';
+    throw new CliError('invalid-response', `/activity: --scope key: this key's label ${key.label ?? '(none)'} ${why}`, { endpoint: '/keys' });
+  }
+  return matches[0]!.hash;
 }
 
 /** Most inference keys get 403 from /credits, some accounts allow it: ask, and treat a refusal as "needs a management key". */
@@ -39,7 +69,7 @@ function needsManagementKey(): { status: 'needs-management-key' } {
   return { status: 'needs-management-key' };
 }
 
-async function settle<T>(promise: Promise<T>): Promise<Outcome<T>> {
+export async function settle<T>(promise: Promise<T>): Promise<Outcome<T>> {
   try {
     return { status: 'ok', value: await promise };
   } catch (error) {

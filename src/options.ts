@@ -1,10 +1,8 @@
 import { InvalidArgumentError } from 'commander';
 
 /** What the command line asked for, after commander has parsed and checked it. */
-export interface CliOptions {
+export interface CommonOptions {
   json?: boolean | undefined;
-  days: number;
-  top: number;
   timeout: number;
   deadline: number;
   baseUrl?: string | undefined;
@@ -12,6 +10,22 @@ export interface CliOptions {
   color: boolean;
   demo?: boolean | undefined;
   debug?: boolean | undefined;
+}
+
+export interface CliOptions extends CommonOptions {
+  days: number;
+  top: number;
+  scope: 'account' | 'key';
+  by: 'model' | 'provider' | 'day';
+  details?: boolean | undefined;
+  fullNames?: boolean | undefined;
+  minBalance?: number | undefined;
+  maxToday?: number | undefined;
+  maxMonth?: number | undefined;
+}
+
+export interface KeysOptions extends CommonOptions {
+  includeDisabled?: boolean | undefined;
 }
 
 export function integerIn(min: number, max: number): (value: string) => number {
@@ -30,4 +44,11 @@ export function secondsIn(min: number, max: number): (value: string) => number {
     }
     return Number(value);
   };
+}
+
+/** A dollar amount such as 5, 5.5 or $5.50. */
+export function usd(value: string): number {
+  const match = /^\s*\$?(\d+(\.\d+)?)\s*$/.exec(value);
+  if (!match) throw new InvalidArgumentError('expected an amount in USD, e.g. 5 or 2.50');
+  return Number(match[1]);
 }

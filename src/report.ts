@@ -1,7 +1,15 @@
-import type { ActivityRow, CreditsData, KeyData } from './api/schemas.js';
-import { completedDaysWindow } from './dates.js';
+import type { ActivityRow, CreditsData, KeyData, KeyListItem } from './api/schemas.js';
+import { completedDaysWindow, utcDay } from './dates.js';
 import { CliError } from './errors.js';
 import { cleanSum } from './format.js';
+import { accountTotals, type AccountTotals } from './insights/account.js';
+import { checkThresholds, type Alert, type Figure, type Thresholds } from './insights/alerts.js';
+import { buildBreakdown, monthToDateFromRows, type Breakdown } from './insights/breakdown.js';
+import { explainGap, type Discrepancy } from './insights/discrepancy.js';
+import { capRunway, creditsRunway, type Runway } from './insights/runway.js';
+import { nextUtcMidnight } from './insights/utc-clock.js';
+
+export { aggregateModels, type ModelItem } from './insights/breakdown.js';
 
 export interface Totals {
   today: number;
@@ -10,18 +18,8 @@ export interface Totals {
   total: number;
 }
 
-export interface ModelItem {
-  model: string;
-  usage: number;
-  byokUsage: number;
-  requests: number;
-  promptTokens: number;
-  completionTokens: number;
-  reasoningTokens: number;
-}
-
 export interface Warning {
-  source: 'config' | 'credits' | 'activity';
+  source: 'config' | 'credits' | 'activity' | 'keys';
   message: string;
 }
 
@@ -33,6 +31,8 @@ export interface Responses {
   key: KeyData;
   credits: Outcome<CreditsData>;
   activity: Outcome<ActivityRow[]>;
+  /** /keys, for account-wide live totals; absent where it was not asked. */
+  keys: Outcome<KeyListItem[]>;
 }
 
 export type Outcome<T> = { status: 'ok'; value: T } | { status: 'needs-management-key' } | { status: 'failed'; error: CliError };
@@ -51,8 +51,16 @@ export interface Report {
     limitRemaining: number | null;
     limitReset: string | null;
   };
+  account: Section<AccountTotals>;
   credits: Section<{ total: number; used: number; remaining: number }>;
-  models: Section<{ days: number; from: string; to: string; items: ModelItem[] }>;
+  breakdown: Section<Breakdown>;
+  runway: Runway | null;
+  discrepancy: Discrepancy | null;
+  /** End of the current UTC day, when Today rolls over. */
+  utcDayEndsAt: string;
+  alerts: Alert[];
+  /** Set when a threshold could not be checked for want of its figure: the run fails with it. */
+  thresholdError: CliError | null;
   warnings: Warning[];
 }
 
@@ -61,6 +69,8 @@ export interface ReportOptions {
   now: Date;
   demo: boolean;
   configWarnings: string[];
+  scope?: 'account' | 'key';
+  thresholds?: Thresholds;
 }
 
 export function isManagementKey(key: KeyData): boolean {
@@ -69,38 +79,55 @@ export function isManagementKey(key: KeyData): boolean {
 
 export function buildReport(responses: Responses, options: ReportOptions): Report {
   const { key } = responses;
+  const { now } = options;
   const management = isManagementKey(key);
   const warnings: Warning[] = options.configWarnings.map((message) => ({ source: 'config', message }));
 
+  const account = section(responses.keys, 'keys', warnings, accountTotals);
   const credits = section(responses.credits, 'credits', warnings, (data) => ({
     total: data.total_credits,
     used: data.total_usage,
     remaining: cleanSum(data.total_credits - data.total_usage),
   }));
-  const window = completedDaysWindow(options.now, options.days);
-  const models = section(responses.activity, 'activity', warnings, (rows) => ({
-    days: options.days,
-    ...window,
-    items: aggregateModels(rows, window.from, window.to),
-  }));
+  const window = { days: options.days, ...completedDaysWindow(now, options.days) };
+  const scope = options.scope ?? 'account';
+  const breakdown = section(responses.activity, 'activity', warnings, (rows) => buildBreakdown(rows, window, scope));
 
-  return {
+  const keyUsage: Totals | null = management ? null : { today: key.usage_daily, week: key.usage_weekly, month: key.usage_monthly, total: key.usage };
+  const report: Report = {
     demo: options.demo,
-    generatedAt: options.now.toISOString(),
+    generatedAt: now.toISOString(),
     key: {
       label: key.label ?? null,
       isManagementKey: management,
       isFreeTier: key.is_free_tier === true,
-      usage: management ? null : { today: key.usage_daily, week: key.usage_weekly, month: key.usage_monthly, total: key.usage },
+      usage: keyUsage,
       byokUsage: management ? null : byokTotals(key),
       limit: key.limit ?? null,
       limitRemaining: key.limit_remaining ?? null,
       limitReset: key.limit_reset ?? null,
     },
+    account,
     credits,
-    models,
+    breakdown,
+    runway: null,
+    discrepancy: null,
+    utcDayEndsAt: nextUtcMidnight(now).toISOString(),
+    alerts: [],
+    thresholdError: null,
     warnings,
   };
+  report.runway = runwayOf(report, now) ?? null;
+  if (responses.activity.status === 'ok' && breakdown.status === 'ok') {
+    report.discrepancy = discrepancyOf(report, monthToDateFromRows(responses.activity.value, utcDay(now)), breakdown.value.scope) ?? null;
+  }
+  try {
+    report.alerts = checkThresholds(options.thresholds ?? {}, thresholdFigures(report, responses));
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    report.thresholdError = error;
+  }
+  return report;
 }
 
 /** BYOK counters are optional in the API; without all four there is no honest total to give. */
@@ -108,6 +135,49 @@ function byokTotals(key: KeyData): Totals | null {
   const { byok_usage: total, byok_usage_daily: today, byok_usage_weekly: week, byok_usage_monthly: month } = key;
   if (total == null || today == null || week == null || month == null) return null;
   return { today, week, month, total };
+}
+
+/** The live totals the report leads with: the account's when /keys gave them, else this key's. */
+export function primaryTotals(report: Report): { today: number; week: number; month: number; scope: 'account' | 'key' } | undefined {
+  if (report.account.status === 'ok') return { ...report.account.value.usage, scope: 'account' };
+  if (report.key.usage) return { ...report.key.usage, scope: 'key' };
+  return undefined;
+}
+
+function runwayOf(report: Report, now: Date): Runway | undefined {
+  const { breakdown, credits, key } = report;
+  // The balance is the account's, so only an account-wide spend rate can project it.
+  if (credits.status === 'ok' && breakdown.status === 'ok' && breakdown.value.scope === 'account') {
+    return creditsRunway(credits.value.remaining, breakdown.value.trend.average, breakdown.value.days, now);
+  }
+  if (credits.status !== 'ok' && key.limit !== null && key.limitRemaining !== null && key.usage) {
+    return capRunway(key.limitRemaining, key.limitReset, key.usage.month, now);
+  }
+  return undefined;
+}
+
+function discrepancyOf(report: Report, breakdownMonth: number, breakdownScope: 'account' | 'key'): Discrepancy | undefined {
+  // Compare like with like where possible: a key's breakdown with the key's totals.
+  const totals =
+    breakdownScope === 'key' && report.key.usage ? { ...report.key.usage, scope: 'key' as const } : primaryTotals(report);
+  if (!totals) return undefined;
+  return explainGap({ month: totals.month, today: totals.today, monthScope: totals.scope, breakdownMonth, breakdownScope });
+}
+
+function thresholdFigures(report: Report, responses: Responses): { balance: Figure; today: Figure; month: Figure } {
+  const needsManagement = (what: string) => new CliError('config', `${what} needs a management key: set OPENROUTER_MGMT_KEY`);
+  const failure = (outcome: Outcome<unknown>, what: string): CliError =>
+    outcome.status === 'failed' ? outcome.error : needsManagement(what);
+
+  const balance: Figure = report.credits.status === 'ok' ? { value: report.credits.value.remaining, scope: 'account' } : { missing: failure(responses.credits, 'the balance') };
+  const totals = primaryTotals(report);
+  const missingTotals = (): Figure => ({ missing: failure(responses.keys, 'the live totals of a management key') });
+  const scope = totals?.scope === 'account' ? 'account' : 'this key';
+  return {
+    balance,
+    today: totals ? { value: totals.today, scope } : missingTotals(),
+    month: totals ? { value: totals.month, scope } : missingTotals(),
+  };
 }
 
 function section<T, U>(outcome: Outcome<T>, source: Warning['source'], warnings: Warning[], map: (value: T) => U): Section<U> {
@@ -125,39 +195,6 @@ function section<T, U>(outcome: Outcome<T>, source: Warning['source'], warnings:
   }
   warnings.push({ source, message: error.message });
   return { status: 'failed', message: error.message };
-}
-
-/**
- * One item per model over [from, to]: /activity has a row per (day, provider endpoint), so the
- * same model appears many times. Highest spend first; ties by requests, then name, for a stable order.
- */
-export function aggregateModels(rows: readonly ActivityRow[], from: string, to: string): ModelItem[] {
-  const byModel = new Map<string, ModelItem>();
-  for (const row of rows) {
-    const day = row.date.slice(0, 10);
-    if (day < from || day > to) continue;
-    let item = byModel.get(row.model);
-    if (!item) {
-      item = { model: row.model, usage: 0, byokUsage: 0, requests: 0, promptTokens: 0, completionTokens: 0, reasoningTokens: 0 };
-      byModel.set(row.model, item);
-    }
-    item.usage += row.usage;
-    item.byokUsage += row.byok_usage_inference ?? 0;
-    item.requests += row.requests;
-    item.promptTokens += row.prompt_tokens ?? 0;
-    // Reasoning tokens are already part of completion tokens; they are reported, never added twice.
-    item.completionTokens += row.completion_tokens ?? 0;
-    item.reasoningTokens += row.reasoning_tokens ?? 0;
-  }
-  for (const item of byModel.values()) {
-    item.usage = cleanSum(item.usage);
-    item.byokUsage = cleanSum(item.byokUsage);
-    // Each figure is finite, but enough absurd ones add up to Infinity; that is no answer to print.
-    if (![item.usage, item.byokUsage, item.requests, item.promptTokens, item.completionTokens].every(Number.isFinite)) {
-      throw new CliError('invalid-response', `/activity: invalid response: the amounts for ${item.model} are too large to add up`, { endpoint: '/activity' });
-    }
-  }
-  return [...byModel.values()].sort((a, b) => b.usage - a.usage || b.requests - a.requests || a.model.localeCompare(b.model));
 }
 
 /** The part after the last `/`, as the original script printed, unless two models would then look alike. */

@@ -3,7 +3,7 @@
 import { Chalk } from 'chalk';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { activitySchema, creditsSchema, keySchema } from '../src/api/schemas.js';
+import { activitySchema, creditsSchema, keyListSchema, keySchema } from '../src/api/schemas.js';
 import { parseBody } from '../src/api/validate.js';
 import { CliError } from '../src/errors.js';
 import { renderJson } from '../src/render/json.js';
@@ -81,6 +81,31 @@ const activityRow = fc.record(
   },
   { requiredKeys: [] },
 );
+const keyListItem = fc.record(
+  {
+    hash: field(fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 1, maxLength: 64 })),
+    name: field(fc.string()),
+    label: field(fc.string()),
+    disabled: field(fc.boolean()),
+    usage: field(money),
+    usage_daily: field(money),
+    usage_weekly: field(money),
+    usage_monthly: field(money),
+    limit: field(fc.double()),
+    limit_remaining: field(fc.double()),
+  },
+  { requiredKeys: [] },
+);
+const keyListBody = fc.oneof({ weight: 1, arbitrary: fc.jsonValue() }, { weight: 6, arbitrary: fc.record({ data: fc.array(keyListItem, { maxLength: 10 }) }) });
+const textOptions = fc.record({
+  top: fc.integer({ min: 0, max: 10 }),
+  by: fc.constantFrom('model' as const, 'provider' as const, 'day' as const),
+  details: fc.boolean(),
+  fullNames: fc.boolean(),
+  width: fc.option(fc.integer({ min: 10, max: 200 }), { nil: undefined }),
+});
+const thresholds = fc.record({ minBalance: fc.option(fc.double({ min: 0, max: 100, noNaN: true }), { nil: undefined }), maxToday: fc.option(fc.nat(50), { nil: undefined }) });
+
 const activityBody = fc.oneof({ weight: 1, arbitrary: fc.jsonValue() }, { weight: 6, arbitrary: fc.record({ data: fc.array(activityRow, { maxLength: 40 }) }) });
 
 function outcome<T>(fn: () => T): Outcome<T> {
@@ -104,7 +129,7 @@ describe('fuzzed responses', () => {
     let rendered = 0;
     let refused = 0;
     fc.assert(
-      fc.property(keyBody, creditsBody, activityBody, fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 10 }), (kb, cb, ab, days, top) => {
+      fc.property(keyBody, creditsBody, activityBody, keyListBody, fc.integer({ min: 1, max: 30 }), textOptions, thresholds, fc.constantFrom('account' as const, 'key' as const), (kb, cb, ab, lb, days, options, limits, scope) => {
         let key;
         try {
           key = parseBody('/key', JSON.stringify(kb) ?? '', 'application/json', keySchema).data;
@@ -117,8 +142,11 @@ describe('fuzzed responses', () => {
         }
         const credits = outcome(() => parseBody('/credits', JSON.stringify(cb) ?? '', 'application/json', creditsSchema).data);
         const activity = outcome(() => parseBody('/activity', JSON.stringify(ab) ?? '', 'application/json', activitySchema).data);
-        const report = buildReport({ key, credits, activity }, { days, now, demo: false, configWarnings: [] });
-        const text = renderText(report, { top, chalk: plain });
+        const keys = outcome(() => parseBody('/keys', JSON.stringify(lb) ?? '', 'application/json', keyListSchema).data);
+        const report = buildReport({ key, credits, activity, keys }, { days, now, demo: false, configWarnings: [], scope, thresholds: limits });
+        if (report.thresholdError) expect(report.thresholdError).toBeInstanceOf(CliError);
+        for (const alert of report.alerts) expect(alert.message).toMatch(/^alert: [^\n]+\$\d/);
+        const text = renderText(report, { ...options, chalk: plain, timeZone: 'UTC' });
         const json = renderJson(report);
         expect(text).not.toMatch(/NaN|undefined|Infinity|-\$0\.00|\$-|\[object Object\]/);
         expect(json).not.toMatch(/NaN|undefined|Infinity/);
@@ -140,8 +168,11 @@ describe('fuzzed responses', () => {
   test('sums that overflow make the breakdown fail, not print Infinity', () => {
     const rows = [0, 1].map(() => ({ date: '2026-03-09', model: 'a/b', usage: 1.7e308, requests: 1 }));
     const key = parseBody('/key', JSON.stringify({ data: { usage: 1, usage_daily: 1, usage_weekly: 1, usage_monthly: 1 } }), undefined, keySchema).data;
-    const report = buildReport({ key, credits: { status: 'needs-management-key' }, activity: { status: 'ok', value: rows } }, { days: 7, now, demo: false, configWarnings: [] });
-    expect(report.models.status).toBe('failed');
+    const report = buildReport(
+      { key, credits: { status: 'needs-management-key' }, activity: { status: 'ok', value: rows }, keys: { status: 'needs-management-key' } },
+      { days: 7, now, demo: false, configWarnings: [] },
+    );
+    expect(report.breakdown.status).toBe('failed');
     expect(report.warnings[0]?.message).toContain('too large to add up');
   });
 });

@@ -1,157 +1,244 @@
 import { Chalk } from 'chalk';
 import { describe, expect, test } from 'vitest';
+import type { ActivityRow, KeyData, KeyListItem } from '../src/api/schemas.js';
 import { demoResponses } from '../src/demo/responses.js';
 import { CliError } from '../src/errors.js';
 import { toJsonDocument } from '../src/render/json.js';
-import { renderText } from '../src/render/text.js';
-import { buildReport, type Report } from '../src/report.js';
+import { renderText, type TextOptions } from '../src/render/text.js';
+import { buildReport, type Outcome, type ReportOptions, type Responses } from '../src/report.js';
 
 const plain = new Chalk({ level: 0 });
 const now = new Date('2026-03-10T15:00:00Z');
+const FOOTNOTE = '* indicates live totals that may not yet appear in model breakdowns.';
 
-function report(overrides: Partial<Report> = {}): Report {
+const key: KeyData = {
+  label: 'sk-or-v1-abc...xyz',
+  usage: 20,
+  usage_daily: 1.234,
+  usage_weekly: 4.56,
+  usage_monthly: 7.891,
+  byok_usage: 0,
+  byok_usage_daily: 0,
+  byok_usage_weekly: 0,
+  byok_usage_monthly: 0,
+  limit: null,
+  limit_remaining: null,
+  limit_reset: null,
+};
+
+function row(date: string, model: string, usage: number, requests: number, extra: Partial<ActivityRow> = {}): ActivityRow {
+  return { date, model, usage, requests, provider_name: 'P', prompt_tokens: 1000, completion_tokens: 500, reasoning_tokens: 100, byok_usage_inference: 0, ...extra };
+}
+
+const rows = [
+  row('2026-03-09', 'openai/gpt-4.1', 1.1, 42),
+  row('2026-03-08', 'anthropic/claude-sonnet-4', 0.9, 7),
+  row('2026-03-05', 'x/cheap', 0.001, 1234),
+];
+
+function responses(overrides: Partial<Responses> = {}): Responses {
   return {
-    demo: false,
-    generatedAt: now.toISOString(),
-    key: {
-      label: 'sk-or-v1-abc...xyz',
-      isManagementKey: false,
-      isFreeTier: false,
-      usage: { today: 1.234, week: 4.56, month: 7.891, total: 20 },
-      byokUsage: { today: 0, week: 0, month: 0, total: 0 },
-      limit: null,
-      limitRemaining: null,
-      limitReset: null,
-    },
-    credits: { status: 'ok', value: { total: 10, used: 2.32, remaining: 7.68 } },
-    models: {
-      status: 'ok',
-      value: {
-        days: 7,
-        from: '2026-03-03',
-        to: '2026-03-09',
-        items: [
-          { model: 'openai/gpt-4.1', usage: 1.1, byokUsage: 0, requests: 42, promptTokens: 0, completionTokens: 0, reasoningTokens: 0 },
-          { model: 'anthropic/claude-sonnet-4', usage: 0.9, byokUsage: 0, requests: 7, promptTokens: 0, completionTokens: 0, reasoningTokens: 0 },
-          { model: 'x/cheap', usage: 0.001, byokUsage: 0, requests: 1234, promptTokens: 0, completionTokens: 0, reasoningTokens: 0 },
-        ],
-      },
-    },
-    warnings: [],
+    key,
+    credits: { status: 'ok', value: { total_credits: 10, total_usage: 2.32 } },
+    activity: { status: 'ok', value: rows },
+    keys: { status: 'needs-management-key' },
     ...overrides,
   };
 }
 
+function text(r: Responses, textOptions: Partial<TextOptions> = {}, reportOptions: Partial<ReportOptions> = {}): string {
+  const report = buildReport(r, { days: 7, now, demo: false, configWarnings: [], ...reportOptions });
+  return renderText(report, { top: 8, chalk: plain, timeZone: 'UTC', ...textOptions });
+}
+
 describe('renderText', () => {
-  test('the original layout', () => {
-    expect(renderText(report(), { top: 8, chalk: plain })).toBe(
-      [
-        '💰 OpenRouter Usage',
-        'Today: $1.23* | Week: $4.56 | Month: $7.89',
-        'Balance: $7.68 / $10.00',
-        '',
-        'Recent Models (7d):',
-        '• gpt-4.1: $1.10 (42)',
-        '• claude-sonnet-4: $0.90 (7)',
-        '• cheap: <$0.01 (1,234)',
-        '',
-        'Today/Week/Month: this API key (sk-or-v1-abc...xyz), UTC; balance and models: whole account; models cover 2026-03-03 to 2026-03-09 (completed UTC days).',
-        '* indicates live totals that may not yet appear in model breakdowns.',
-        '',
-      ].join('\n'),
+  test('the original layout, with the scope said in words', () => {
+    const lines = text(responses()).split('\n');
+    expect(lines.slice(0, 10)).toEqual([
+      '💰 OpenRouter Usage',
+      'Today: $1.23* | Week: $4.56 | Month: $7.89',
+      'Balance: $7.68 / $10.00',
+      'Runway: at the 7-day average of $0.29/day, credits last about 26 days (until 2026-04-05)',
+      '',
+      'Recent Models (7d):',
+      '• gpt-4.1: $1.10 (42)',
+      '• claude-sonnet-4: $0.90 (7)',
+      '• cheap: <$0.01 (1,234)',
+      'Trend: ▁▁▂▁▁▇█  min $0.00 · avg $0.29/day · max $1.10',
+    ]);
+    expect(lines).toContain(
+      'Today/Week/Month: this API key (sk-or-v1-abc...xyz), live; balance: whole account; breakdown: whole account, 2026-03-03 to 2026-03-09 (completed days).',
     );
+    expect(lines).toContain('All days are UTC; today ends at 00:00 UTC (in 9 h 0 min).');
+    expect(lines.at(-2)).toBe(FOOTNOTE);
   });
 
   test('--top cuts the list and sums the rest in one line', () => {
-    const text = renderText(report(), { top: 1, chalk: plain });
-    expect(text).toContain('• gpt-4.1: $1.10 (42)\n• 2 more models: $0.90 (1,241)\n');
-    expect(text).not.toContain('claude');
-    expect(renderText(report(), { top: 0, chalk: plain })).toContain('• cheap:');
+    const out = text(responses(), { top: 1 });
+    expect(out).toContain('• gpt-4.1: $1.10 (42)\n• 2 more: $0.90 (1,241)\n');
+    expect(out).not.toContain('claude');
+    expect(text(responses(), { top: 0 })).toContain('• cheap:');
   });
 
   test('without a management key: the key cap instead of a balance, and a hint instead of models', () => {
-    const text = renderText(
-      report({
-        key: { ...report().key, limit: 5, limitRemaining: 3.2, limitReset: 'monthly' },
+    const out = text(
+      responses({
+        key: { ...key, limit: 5, limit_remaining: 3.2, limit_reset: 'monthly' },
         credits: { status: 'needs-management-key' },
-        models: { status: 'needs-management-key' },
+        activity: { status: 'needs-management-key' },
       }),
-      { top: 8, chalk: plain },
     );
-    expect(text).toContain('Key limit: $3.20 left of $5.00, resets monthly\n');
-    expect(text).not.toContain('Balance: $');
-    expect(text).toContain('Recent Models: set OPENROUTER_MGMT_KEY');
-    expect(text.trimEnd().split('\n').at(-1)).toBe('* indicates live totals that may not yet appear in model breakdowns.');
+    expect(out).toContain('Key limit: $3.20 left of $5.00, resets monthly\n');
+    expect(out).not.toContain('Balance: $');
+    expect(out).toContain('Recent Models: set OPENROUTER_MGMT_KEY');
+    expect(out.trimEnd().split('\n').at(-1)).toBe(FOOTNOTE);
   });
 
   test('without a management key or a cap: says where the balance comes from, prints no amount', () => {
-    const text = renderText(report({ credits: { status: 'needs-management-key' } }), { top: 8, chalk: plain });
-    expect(text).toContain('Balance: set OPENROUTER_MGMT_KEY (a management key) to see the account balance');
-    expect(text).not.toMatch(/Balance: \$/);
+    const out = text(responses({ credits: { status: 'needs-management-key' } }));
+    expect(out).toContain('Balance: set OPENROUTER_MGMT_KEY (a management key) to see the account balance');
+    expect(out).not.toMatch(/Balance: \$/);
   });
 
   test('failed parts say so in place', () => {
-    const text = renderText(report({ credits: { status: 'failed', message: 'x' }, models: { status: 'failed', message: 'y' } }), { top: 8, chalk: plain });
-    expect(text).toContain('Balance: unavailable (/credits failed; see the warning)');
-    expect(text).toContain('Recent Models: unavailable (/activity failed; see the warning)');
+    const failed: Outcome<never> = { status: 'failed', error: new CliError('http-status', 'boom') };
+    const out = text(responses({ credits: failed, activity: failed }));
+    expect(out).toContain('Balance: unavailable (/credits failed; see the warning)');
+    expect(out).toContain('Recent Models: unavailable (/activity failed; see the warning)');
   });
 
   test('an empty window is said, not shown as $0.00', () => {
-    const text = renderText(report({ models: { status: 'ok', value: { days: 3, from: '2026-03-07', to: '2026-03-09', items: [] } } }), { top: 8, chalk: plain });
-    expect(text).toContain('Recent Models (3d):\nNo activity in the last 3 completed UTC days (2026-03-07 to 2026-03-09).');
+    const out = text(responses({ activity: { status: 'ok', value: [] } }), {}, { days: 3 });
+    expect(out).toContain('Recent Models (3d):\nNo activity in the last 3 completed UTC days (2026-03-07 to 2026-03-09).');
+    expect(out).not.toContain('Trend');
+    expect(out).not.toContain('Runway');
   });
 
   test('a management key: no fake live totals', () => {
-    const text = renderText(report({ key: { ...report().key, isManagementKey: true, usage: null, byokUsage: null } }), { top: 8, chalk: plain });
-    expect(text).not.toContain('Today: $');
-    expect(text).toContain('OPENROUTER_API_KEY is a management key');
+    const out = text(responses({ key: { ...key, is_management_key: true } }));
+    expect(out).not.toContain('Today: $');
+    expect(out).toContain('OPENROUTER_API_KEY is a management key');
   });
 
   test('BYOK spend is shown apart, never added in', () => {
-    const base = report();
-    const text = renderText(
-      report({
-        key: { ...base.key, byokUsage: { today: 0.5, week: 1, month: 2, total: 3 } },
-        models: { status: 'ok', value: { days: 7, from: '2026-03-03', to: '2026-03-09', items: [{ ...(base.models.status === 'ok' ? base.models.value.items[0]! : ({} as never)), byokUsage: 0.25 }] } },
+    const out = text(
+      responses({
+        key: { ...key, byok_usage: 3, byok_usage_daily: 0.5, byok_usage_weekly: 1, byok_usage_monthly: 2 },
+        activity: { status: 'ok', value: [row('2026-03-09', 'openai/gpt-4.1', 1.1, 42, { byok_usage_inference: 0.25 })] },
       }),
-      { top: 8, chalk: plain },
     );
-    expect(text).toContain('Today: $1.23* | Week: $4.56 | Month: $7.89\nBYOK: Today: $0.50 | Week: $1.00 | Month: $2.00');
-    expect(text).toContain('• gpt-4.1: $1.10 (42) + $0.25 BYOK');
+    expect(out).toContain('Today: $1.23* | Week: $4.56 | Month: $7.89\nBYOK: Today: $0.50 | Week: $1.00 | Month: $2.00');
+    expect(out).toContain('• gpt-4.1: $1.10 (42) + $0.25 BYOK');
   });
 
   test('demo data is marked', () => {
-    expect(renderText(report({ demo: true }), { top: 8, chalk: plain }).split('\n')[0]).toBe('💰 OpenRouter Usage (demo data)');
+    expect(text(responses(), {}, { demo: true }).split('\n')[0]).toBe('💰 OpenRouter Usage (demo data)');
   });
 
   test('colour only when the chalk instance has it', () => {
-    expect(renderText(report(), { top: 8, chalk: plain })).not.toContain('\u001b[');
-    expect(renderText(report(), { top: 8, chalk: new Chalk({ level: 1 }) })).toContain('\u001b[');
+    expect(text(responses())).not.toContain('\u001b[');
+    expect(text(responses(), { chalk: new Chalk({ level: 1 }) })).toContain('\u001b[');
+  });
+
+  test('--full-names and name clashes', () => {
+    const clash = [row('2026-03-09', 'openai/gpt-oss-120b', 1, 1), row('2026-03-09', 'groq/gpt-oss-120b', 0.5, 1), row('2026-03-09', 'openai/gpt-4.1', 0.2, 1)];
+    const out = text(responses({ activity: { status: 'ok', value: clash } }));
+    expect(out).toContain('• openai/gpt-oss-120b: $1.00 (1)\n• groq/gpt-oss-120b: $0.50 (1)\n• gpt-4.1: $0.20 (1)');
+    expect(text(responses({ activity: { status: 'ok', value: clash } }), { fullNames: true })).toContain('• openai/gpt-4.1: $0.20 (1)');
+  });
+
+  test('--by provider and --by day', () => {
+    const mixed = [row('2026-03-09', 'a/x', 1, 1, { provider_name: 'OpenAI' }), row('2026-03-09', 'a/x', 2, 3, { provider_name: 'Azure' }), row('2026-03-08', 'b/y', 0.5, 1, { provider_name: 'OpenAI' })];
+    expect(text(responses({ activity: { status: 'ok', value: mixed } }), { by: 'provider' })).toContain('Recent Providers (7d):\n• Azure: $2.00 (3)\n• OpenAI: $1.50 (2)\n');
+    const days = text(responses({ activity: { status: 'ok', value: mixed } }), { by: 'day', top: 1 });
+    expect(days).toContain('Recent Days (7d):\n• 2026-03-03: $0.00 (0)\n');
+    expect(days).toContain('• 2026-03-08: $0.50 (1)\n• 2026-03-09: $3.00 (4)\n');
+  });
+
+  test('--details: aligned columns with tokens and $ per million tokens; narrow terminals drop columns', () => {
+    const out = text(responses(), { details: true });
+    expect(out).toContain('model             spend  requests  $/M tok  prompt  completion  reasoning\n');
+    expect(out).toContain('gpt-4.1           $1.10        42  $733.33   1,000         500        100\n');
+    expect(out).toContain('cheap            <$0.01     1,234    $0.67   1,000         500        100\n');
+    const narrow = text(responses(), { details: true, width: 40 }).split('\n').filter((l) => l.includes('gpt-4.1') || l.startsWith('model'));
+    for (const line of narrow) expect([...line].length).toBeLessThanOrEqual(40);
+    expect(narrow[0]).toContain('spend');
+    expect(narrow[0]).not.toContain('reasoning');
+  });
+
+  test('--scope key labels the breakdown', () => {
+    expect(text(responses(), {}, { scope: 'key' })).toContain('Recent Models (7d, this key):');
+  });
+});
+
+describe('account totals', () => {
+  const keyList: KeyListItem[] = [
+    { hash: 'h1', name: 'a', label: key.label, usage: 20, usage_daily: 1.234, usage_weekly: 4.56, usage_monthly: 7.891 },
+    { hash: 'h2', name: 'b', label: 'other', disabled: true, usage: 5, usage_daily: 0, usage_weekly: 1, usage_monthly: 2 },
+  ];
+
+  test('shown beside the key totals, each labelled', () => {
+    const out = text(responses({ keys: { status: 'ok', value: keyList } }));
+    expect(out).toContain('Today: $1.23* | Week: $4.56 | Month: $7.89 (this key)\nAccount: Today: $1.23* | Week: $5.56 | Month: $9.89 (2 keys)\n');
+    expect(out).toContain('Account totals add up the live counters of the 2 keys /keys lists, 1 of them disabled; keys deleted this period are no longer counted.');
+  });
+
+  test('stand in for a management key\'s empty counters', () => {
+    const out = text(responses({ key: { ...key, is_management_key: true }, keys: { status: 'ok', value: keyList } }));
+    expect(out).toContain('Account: Today: $1.23* | Week: $5.56 | Month: $9.89 (2 keys)');
+    expect(out).not.toContain('OPENROUTER_API_KEY is a management key');
   });
 });
 
 describe('JSON document', () => {
   test('absent parts are null and failures are warnings', () => {
-    const doc = toJsonDocument(report({ credits: { status: 'needs-management-key' }, models: { status: 'failed', message: 'y' } }));
+    const report = buildReport(
+      responses({ credits: { status: 'needs-management-key' }, activity: { status: 'failed', error: new CliError('http-status', 'y') } }),
+      { days: 7, now, demo: false, configWarnings: [] },
+    );
+    const doc = toJsonDocument(report);
     expect(doc.schemaVersion).toBe(1);
     expect(doc.credits).toBeNull();
     expect(doc.models).toBeNull();
-    expect(Object.keys(doc)).toEqual(['schemaVersion', 'generatedAt', 'demo', 'key', 'credits', 'models', 'warnings']);
+    expect(doc.daily).toBeNull();
+    expect(doc.account).toBeNull();
+    expect(doc.warnings).toEqual([{ source: 'activity', message: 'y' }]);
+    expect(Object.keys(doc)).toEqual([
+      'schemaVersion',
+      'generatedAt',
+      'demo',
+      'key',
+      'account',
+      'credits',
+      'models',
+      'providers',
+      'daily',
+      'trend',
+      'runway',
+      'discrepancy',
+      'utcDayEndsAt',
+      'alerts',
+      'warnings',
+    ]);
   });
 });
 
 describe('demo', () => {
-  test('runs the sample through validation and aggregation, with a full window', () => {
+  test('runs the sample through validation and aggregation, with a full window, and agrees with itself', () => {
     const built = buildReport(demoResponses(now), { days: 7, now, demo: true, configWarnings: [] });
-    expect(built.models.status).toBe('ok');
-    if (built.models.status !== 'ok') return;
-    expect(built.models.value.items.length).toBeGreaterThan(3);
-    expect(built.models.value.to).toBe('2026-03-09');
+    expect(built.breakdown.status).toBe('ok');
+    if (built.breakdown.status !== 'ok') return;
+    expect(built.breakdown.value.models.length).toBeGreaterThan(3);
+    expect(built.breakdown.value.to).toBe('2026-03-09');
     expect(built.credits.status).toBe('ok');
     expect(built.key.usage?.today).toBeGreaterThan(0);
+    // The demo's live month minus today equals its completed days: the gap is today alone.
+    expect(built.discrepancy?.unexplained ?? 0).toBeCloseTo(0, 5);
   });
 
-  test('the demo report never depends on an error path', () => {
-    expect(() => demoResponses(new Date('2030-01-01T00:00:00Z'))).not.toThrow(CliError);
+  test('works on any date', () => {
+    for (const day of ['2030-01-01T00:00:00Z', '2026-02-28T23:59:59Z', '2026-03-02T12:00:00Z']) {
+      expect(() => demoResponses(new Date(day))).not.toThrow();
+    }
   });
 });

@@ -89,6 +89,7 @@ describe('buildReport', () => {
     key,
     credits: { status: 'ok', value: { total_credits: 10, total_usage: 2.32 } },
     activity: { status: 'ok', value: [row('2026-03-09', 'openai/gpt-4.1', 1)] },
+    keys: { status: 'needs-management-key' },
   };
 
   test('maps key, credits and the model window', () => {
@@ -96,7 +97,7 @@ describe('buildReport', () => {
     expect(report.key.usage).toEqual({ today: 1.5, week: 4, month: 9, total: 20 });
     expect(report.key.byokUsage).toEqual({ today: 0, week: 0.1, month: 0.5, total: 0.5 });
     expect(report.credits).toEqual({ status: 'ok', value: { total: 10, used: 2.32, remaining: 7.68 } });
-    expect(report.models.status === 'ok' && report.models.value).toMatchObject({ days: 7, from: '2026-03-03', to: '2026-03-09' });
+    expect(report.breakdown.status === 'ok' && report.breakdown.value).toMatchObject({ days: 7, from: '2026-03-03', to: '2026-03-09' });
     expect(report.warnings).toEqual([]);
     expect(report.generatedAt).toBe('2026-03-10T15:00:00.000Z');
   });
@@ -121,11 +122,12 @@ describe('buildReport', () => {
         key,
         credits: { status: 'failed', error: new CliError('http-status', '/credits: server error (HTTP 500) after 4 attempts') },
         activity: { status: 'needs-management-key' },
+        keys: { status: 'needs-management-key' },
       },
       { days: 7, now, demo: false, configWarnings: ['warning: file mode'] },
     );
     expect(report.credits.status).toBe('failed');
-    expect(report.models.status).toBe('needs-management-key');
+    expect(report.breakdown.status).toBe('needs-management-key');
     expect(report.warnings).toEqual([
       { source: 'config', message: 'warning: file mode' },
       { source: 'credits', message: '/credits: server error (HTTP 500) after 4 attempts' },

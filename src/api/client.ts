@@ -1,7 +1,7 @@
 import { CliError } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../http.js';
 import { redact } from '../redact.js';
-import { activitySchema, creditsSchema, keySchema, type ActivityRow, type CreditsData, type KeyData } from './schemas.js';
+import { activitySchema, creditsSchema, keyListSchema, keySchema, type ActivityRow, type CreditsData, type KeyData, type KeyListItem } from './schemas.js';
 import { parseBody } from './validate.js';
 
 /** Names the environment variable a key came from, so messages can say which one to fix. */
@@ -20,9 +20,31 @@ export async function fetchCredits(http: HttpClient, key: NamedKey): Promise<Cre
   return parseBody('/credits', expectOk('/credits', response, key), contentType(response), creditsSchema).data;
 }
 
-export async function fetchActivity(http: HttpClient, key: NamedKey): Promise<ActivityRow[]> {
-  const response = await http.get('/activity', key.value);
+/** `apiKeyHash` narrows the account's activity to one key (the hash as /keys lists it). */
+export async function fetchActivity(http: HttpClient, key: NamedKey, apiKeyHash?: string): Promise<ActivityRow[]> {
+  const response = await http.get('/activity', key.value, apiKeyHash ? { api_key_hash: apiKeyHash } : undefined);
   return parseBody('/activity', expectOk('/activity', response, key), contentType(response), activitySchema).data;
+}
+
+/** A guard against a server that ignores `offset` and returns the same page forever. */
+const MAX_KEY_PAGES = 200;
+
+/**
+ * Every key of the account, disabled ones included (their spend this month still counts), read
+ * page by page until a page comes back empty.
+ */
+export async function fetchKeyList(http: HttpClient, key: NamedKey): Promise<KeyListItem[]> {
+  const all: KeyListItem[] = [];
+  const seen = new Set<string>();
+  for (let page = 0; page < MAX_KEY_PAGES; page += 1) {
+    const response = await http.get('/keys', key.value, { include_disabled: 'true', offset: String(all.length) });
+    const items = parseBody('/keys', expectOk('/keys', response, key), contentType(response), keyListSchema).data;
+    const fresh = items.filter((item) => !seen.has(item.hash));
+    if (fresh.length === 0) return all;
+    for (const item of fresh) seen.add(item.hash);
+    all.push(...fresh);
+  }
+  throw new CliError('invalid-response', `/keys: invalid response: still more keys after ${MAX_KEY_PAGES} pages`, { endpoint: '/keys' });
 }
 
 function contentType(response: HttpResponse): string | undefined {

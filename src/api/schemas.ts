@@ -55,6 +55,29 @@ export const activitySchema = looseObject({
   data: array(activityRowSchema),
 });
 
+export const keyListItemSchema = looseObject({
+  hash: string(),
+  name: optional(nullable(string())),
+  label: optional(nullable(string())),
+  disabled: optional(nullable(boolean())),
+  usage: spend(),
+  usage_daily: spend(),
+  usage_weekly: spend(),
+  usage_monthly: spend(),
+  byok_usage: optionalSpend(),
+  byok_usage_daily: optionalSpend(),
+  byok_usage_weekly: optionalSpend(),
+  byok_usage_monthly: optionalSpend(),
+  limit: optional(nullable(number())),
+  limit_remaining: optional(nullable(number())),
+  limit_reset: optional(nullable(string())),
+});
+
+export const keyListSchema = looseObject({
+  data: array(keyListItemSchema),
+});
+
+export type KeyListItem = output<typeof keyListItemSchema>;
 export type KeyData = output<typeof keySchema>['data'];
 export type CreditsData = output<typeof creditsSchema>['data'];
 export type ActivityRow = output<typeof activityRowSchema>;

@@ -1,83 +1,109 @@
 import type { ChalkInstance } from 'chalk';
 import { formatCount, formatUsd } from '../format.js';
-import { displayNames, type ModelItem, type Report } from '../report.js';
+import type { Breakdown, Totals as GroupTotals } from '../insights/breakdown.js';
+import type { Runway } from '../insights/runway.js';
+import { describeUtcDayEnd } from '../insights/utc-clock.js';
+import { displayNames, type Report } from '../report.js';
+import { renderTable, sparkline, type Column } from './table.js';
 
 export interface TextOptions {
-  /** Models listed before the rest are summed into one line; 0 lists all. */
+  /** Rows listed before the rest are summed into one line; 0 lists all. */
   top: number;
   chalk: ChalkInstance;
+  /** What the breakdown groups by. */
+  by?: 'model' | 'provider' | 'day';
+  /** A table with tokens and $ per million tokens instead of the short list. */
+  details?: boolean;
+  /** Full model ids instead of the part after the last `/`. */
+  fullNames?: boolean;
+  /** Terminal width for tables; undefined when piped (no limit). */
+  width?: number | undefined;
+  /** For tests: the zone the UTC day end is shown in; default the reader's own. */
+  timeZone?: string | undefined;
 }
 
-/** The "💰 OpenRouter Usage" block, in the original script's format, with every gap said in words. */
-export function renderText(report: Report, { top, chalk }: TextOptions): string {
-  const dim = chalk.dim;
-  const lines: string[] = [];
-  lines.push(chalk.bold(`💰 OpenRouter Usage${report.demo ? ' (demo data)' : ''}`));
+const FOOTNOTE = '* indicates live totals that may not yet appear in model breakdowns.';
 
-  const { key } = report;
+/** The "💰 OpenRouter Usage" block, in the original script's format, with every gap said in words. */
+export function renderText(report: Report, options: TextOptions): string {
+  const { chalk } = options;
+  const dim = chalk.dim;
+  const lines: string[] = [chalk.bold(`💰 OpenRouter Usage${report.demo ? ' (demo data)' : ''}`)];
+  lines.push(...totalsLines(report, chalk));
+  lines.push(...balanceLines(report, chalk));
+
+  lines.push('');
+  lines.push(...breakdownLines(report, options));
+
+  const notes = [report.discrepancy?.message, scopeNote(report), accountNote(report), `All days are UTC; today ends at ${describeUtcDayEnd(new Date(report.generatedAt), options.timeZone)}.`];
+  lines.push('');
+  for (const note of notes) if (note) lines.push(dim(note));
+  lines.push(dim(FOOTNOTE));
+  return `${lines.join('\n')}\n`;
+}
+
+function period(totals: { today: number; week: number; month: number }): string {
+  return `Today: ${formatUsd(totals.today)}* | Week: ${formatUsd(totals.week)} | Month: ${formatUsd(totals.month)}`;
+}
+
+function hasSpend(totals: { today: number; week: number; month: number } | null | undefined): boolean {
+  return !!totals && (totals.today > 0 || totals.week > 0 || totals.month > 0);
+}
+
+function totalsLines(report: Report, chalk: ChalkInstance): string[] {
+  const lines: string[] = [];
+  const { key, account } = report;
+  const accountTotals = account.status === 'ok' ? account.value : undefined;
   if (key.usage) {
-    lines.push(`Today: ${formatUsd(key.usage.today)}* | Week: ${formatUsd(key.usage.week)} | Month: ${formatUsd(key.usage.month)}`);
-    const byok = key.byokUsage;
-    if (byok && (byok.today > 0 || byok.week > 0 || byok.month > 0)) {
-      lines.push(
-        `BYOK: Today: ${formatUsd(byok.today)} | Week: ${formatUsd(byok.week)} | Month: ${formatUsd(byok.month)} ${dim('(billed by your own provider keys)')}`,
-      );
+    lines.push(`${period(key.usage)}${accountTotals ? chalk.dim(' (this key)') : ''}`);
+    if (hasSpend(key.byokUsage)) lines.push(`BYOK: ${period(key.byokUsage!).replace('*', '')} ${chalk.dim('(billed by your own provider keys)')}`);
+  }
+  if (accountTotals) {
+    const count = `${accountTotals.keys} key${accountTotals.keys === 1 ? '' : 's'}`;
+    lines.push(`Account: ${period(accountTotals.usage)} ${chalk.dim(`(${count})`)}`);
+    if (!key.usage && hasSpend(accountTotals.byokUsage)) {
+      lines.push(`Account BYOK: ${period(accountTotals.byokUsage).replace('*', '')} ${chalk.dim('(billed by your own provider keys)')}`);
     }
-  } else {
+  }
+  if (!key.usage && !accountTotals) {
     lines.push(
-      chalk.yellow('Today / Week / Month: not shown: OPENROUTER_API_KEY is a management key, which cannot spend; use an inference key there for live totals'),
+      chalk.yellow(
+        'Today / Week / Month: not shown: OPENROUTER_API_KEY is a management key, which cannot spend; use an inference key there for live totals',
+      ),
     );
   }
+  return lines;
+}
 
+function balanceLines(report: Report, chalk: ChalkInstance): string[] {
+  const { key, credits, runway } = report;
+  const lines: string[] = [];
   const capLine = key.limit !== null ? `Key limit: ${capText(key.limit, key.limitRemaining, key.limitReset)}` : undefined;
-  switch (report.credits.status) {
+  switch (credits.status) {
     case 'ok':
-      lines.push(`Balance: ${formatUsd(report.credits.value.remaining)} / ${formatUsd(report.credits.value.total)}`);
+      lines.push(`Balance: ${formatUsd(credits.value.remaining)} / ${formatUsd(credits.value.total)}`);
       if (capLine) lines.push(capLine);
       break;
     case 'needs-management-key':
-      lines.push(capLine ?? dim('Balance: set OPENROUTER_MGMT_KEY (a management key) to see the account balance'));
+      lines.push(capLine ?? chalk.dim('Balance: set OPENROUTER_MGMT_KEY (a management key) to see the account balance'));
       break;
     case 'failed':
       lines.push(chalk.yellow('Balance: unavailable (/credits failed; see the warning)'));
       if (capLine) lines.push(capLine);
       break;
   }
-
-  lines.push('');
-  const models = report.models;
-  if (models.status === 'ok') {
-    const { days, from, to, items } = models.value;
-    lines.push(chalk.bold(`Recent Models (${days}d):`));
-    if (items.length === 0) lines.push(dim(`No activity in the last ${days} completed UTC days (${from} to ${to}).`));
-    else lines.push(...modelLines(items, top, chalk));
-  } else if (models.status === 'needs-management-key') {
-    lines.push(dim('Recent Models: set OPENROUTER_MGMT_KEY (a management key) to see which models the money went to.'));
-  } else {
-    lines.push(chalk.yellow('Recent Models: unavailable (/activity failed; see the warning)'));
-  }
-
-  lines.push('');
-  const scope = scopeNote(report);
-  if (scope) lines.push(dim(scope));
-  lines.push(dim('* indicates live totals that may not yet appear in model breakdowns.'));
-  return `${lines.join('\n')}\n`;
+  if (runway) lines.push(runwayText(runway, chalk));
+  return lines;
 }
 
-function modelLines(items: readonly ModelItem[], top: number, chalk: TextOptions['chalk']): string[] {
-  const names = displayNames(items.map((item) => item.model));
-  const shown = top === 0 ? items : items.slice(0, top);
-  const lines = shown.map((item) => {
-    const byok = item.byokUsage > 0 ? chalk.dim(` + ${formatUsd(item.byokUsage)} BYOK`) : '';
-    return `• ${names.get(item.model)}: ${formatUsd(item.usage)} (${formatCount(item.requests)})${byok}`;
-  });
-  const rest = items.slice(shown.length);
-  if (rest.length > 0) {
-    const usage = rest.reduce((sum, item) => sum + item.usage, 0);
-    const requests = rest.reduce((sum, item) => sum + item.requests, 0);
-    lines.push(chalk.dim(`• ${rest.length} more model${rest.length === 1 ? '' : 's'}: ${formatUsd(usage)} (${formatCount(requests)})`));
+function runwayText(runway: Runway, chalk: ChalkInstance): string {
+  if (runway.basis === 'credits') {
+    return `Runway: at the ${runway.averageDays}-day average of ${formatUsd(runway.dailyAverage)}/day, credits last about ${runway.days} day${runway.days === 1 ? '' : 's'} (until ${runway.until})`;
   }
-  return lines;
+  const pace = `at this key's month-to-date average of ${formatUsd(runway.dailyAverage)}/day`;
+  if (runway.resetsOn === null) return `Key limit: ${pace}, it runs out about ${runway.runsOutOn}`;
+  if (runway.runsOutBeforeReset) return chalk.yellow(`Key limit: ${pace}, it runs out about ${runway.runsOutOn}, before it resets on ${runway.resetsOn}`);
+  return `Key limit: ${pace}, it lasts until it resets on ${runway.resetsOn}`;
 }
 
 function capText(limit: number, remaining: number | null, reset: string | null): string {
@@ -85,13 +111,98 @@ function capText(limit: number, remaining: number | null, reset: string | null):
   return reset ? `${left}, resets ${reset}` : left;
 }
 
+const TITLES = { model: 'Models', provider: 'Providers', day: 'Days' } as const;
+
+function breakdownLines(report: Report, options: TextOptions): string[] {
+  const { chalk } = options;
+  const by = options.by ?? 'model';
+  const { breakdown } = report;
+  if (breakdown.status === 'needs-management-key') {
+    return [chalk.dim(`Recent ${TITLES[by]}: set OPENROUTER_MGMT_KEY (a management key) to see where the money went.`)];
+  }
+  if (breakdown.status === 'failed') return [chalk.yellow(`Recent ${TITLES[by]}: unavailable (/activity failed; see the warning)`)];
+
+  const b = breakdown.value;
+  const lines = [chalk.bold(`Recent ${TITLES[by]} (${b.days}d${b.scope === 'key' ? ', this key' : ''}):`)];
+  const rows = breakdownRows(b, by, options.fullNames === true);
+  if (b.models.length === 0) {
+    lines.push(chalk.dim(`No activity in the last ${b.days} completed UTC days (${b.from} to ${b.to}).`));
+  } else if (options.details) {
+    lines.push(...detailsTable(rows, by, options));
+  } else {
+    lines.push(...bulletLines(rows, by === 'day' ? 0 : options.top, chalk));
+  }
+  if (b.days > 1 && b.models.length > 0) {
+    const { min, max, average } = b.trend;
+    lines.push(`Trend: ${sparkline(b.daily.map((d) => d.usage))}  ${chalk.dim(`min ${formatUsd(min)} · avg ${formatUsd(average)}/day · max ${formatUsd(max)}`)}`);
+  }
+  return lines;
+}
+
+type Row = { name: string } & Pick<GroupTotals, 'usage' | 'byokUsage' | 'requests'> & Partial<GroupTotals>;
+
+function breakdownRows(b: Breakdown, by: 'model' | 'provider' | 'day', fullNames: boolean): Row[] {
+  if (by === 'provider') return b.providers.map((p) => ({ ...p, name: p.provider }));
+  if (by === 'day') return b.daily.map((d) => ({ name: d.date, usage: d.usage, requests: d.requests, byokUsage: 0 }));
+  const names = displayNames(b.models.map((m) => m.model));
+  return b.models.map((m) => ({ ...m, name: fullNames ? m.model : (names.get(m.model) ?? m.model) }));
+}
+
+function bulletLines(rows: readonly Row[], top: number, chalk: ChalkInstance): string[] {
+  const shown = top === 0 ? rows : rows.slice(0, top);
+  const lines = shown.map((row) => {
+    const byok = row.byokUsage > 0 ? chalk.dim(` + ${formatUsd(row.byokUsage)} BYOK`) : '';
+    return `• ${row.name}: ${formatUsd(row.usage)} (${formatCount(row.requests)})${byok}`;
+  });
+  const rest = rows.slice(shown.length);
+  if (rest.length > 0) {
+    const usage = rest.reduce((sum, row) => sum + row.usage, 0);
+    const requests = rest.reduce((sum, row) => sum + row.requests, 0);
+    lines.push(chalk.dim(`• ${rest.length} more: ${formatUsd(usage)} (${formatCount(requests)})`));
+  }
+  return lines;
+}
+
+function detailsTable(rows: readonly Row[], by: 'model' | 'provider' | 'day', options: TextOptions): string[] {
+  const shown = by === 'day' || options.top === 0 ? rows : rows.slice(0, options.top);
+  const count = (pick: (row: Row) => number | undefined) => shown.map((row) => (pick(row) === undefined ? '-' : formatCount(pick(row)!)));
+  const columns: Column[] = [
+    { header: by, cells: shown.map((r) => r.name), align: 'left', priority: 99 },
+    { header: 'spend', cells: shown.map((r) => formatUsd(r.usage)), align: 'right', priority: 98 },
+    { header: 'requests', cells: count((r) => r.requests), align: 'right', priority: 90 },
+  ];
+  if (by !== 'day') {
+    columns.push(
+      { header: '$/M tok', cells: shown.map((r) => (r.usdPerMillionTokens == null ? '-' : formatUsd(r.usdPerMillionTokens))), align: 'right', priority: 80 },
+      { header: 'prompt', cells: count((r) => r.promptTokens), align: 'right', priority: 60 },
+      { header: 'completion', cells: count((r) => r.completionTokens), align: 'right', priority: 50 },
+      { header: 'reasoning', cells: count((r) => r.reasoningTokens), align: 'right', priority: 40 },
+    );
+  }
+  if (shown.some((r) => r.byokUsage > 0)) columns.push({ header: 'BYOK', cells: shown.map((r) => formatUsd(r.byokUsage)), align: 'right', priority: 70 });
+  const [header, ...body] = renderTable(columns, options.width);
+  const lines = [options.chalk.dim(header!), ...body];
+  const rest = rows.length - shown.length;
+  if (rest > 0) lines.push(options.chalk.dim(`(${rest} more; --top 0 lists all)`));
+  return lines;
+}
+
 /** Totals and breakdown come from different places; say so, or readers add them up and are misled. */
 function scopeNote(report: Report): string | undefined {
   const parts: string[] = [];
-  if (report.key.usage) parts.push(`Today/Week/Month: this API key${report.key.label ? ` (${report.key.label})` : ''}, UTC`);
-  const accountWide = [report.credits.status === 'ok' ? 'balance' : undefined, report.models.status === 'ok' ? 'models' : undefined].filter(Boolean);
-  if (accountWide.length > 0) parts.push(`${accountWide.join(' and ')}: whole account`);
-  if (report.models.status === 'ok') parts.push(`models cover ${report.models.value.from} to ${report.models.value.to} (completed UTC days)`);
+  if (report.key.usage) parts.push(`Today/Week/Month: this API key${report.key.label ? ` (${report.key.label})` : ''}, live`);
+  if (report.credits.status === 'ok') parts.push('balance: whole account');
+  if (report.breakdown.status === 'ok') {
+    const b = report.breakdown.value;
+    parts.push(`breakdown: ${b.scope === 'key' ? 'this key' : 'whole account'}, ${b.from} to ${b.to} (completed days)`);
+  }
   if (parts.length === 0) return undefined;
   return `${parts.join('; ')}.`.replace(/^./, (c) => c.toUpperCase());
+}
+
+function accountNote(report: Report): string | undefined {
+  if (report.account.status !== 'ok') return undefined;
+  const { keys, disabledKeys } = report.account.value;
+  const disabled = disabledKeys > 0 ? `, ${disabledKeys} of them disabled` : '';
+  return `Account totals add up the live counters of the ${keys} key${keys === 1 ? '' : 's'} /keys lists${disabled}; keys deleted this period are no longer counted.`;
 }

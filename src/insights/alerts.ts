@@ -1,0 +1,50 @@
+import { CliError } from '../errors.js';
+import { formatUsd } from '../format.js';
+
+export interface Thresholds {
+  minBalance?: number | undefined;
+  maxToday?: number | undefined;
+  maxMonth?: number | undefined;
+}
+
+export interface Alert {
+  threshold: 'min-balance' | 'max-today' | 'max-month';
+  limit: number;
+  actual: number;
+  /** How far past the threshold, in USD (always positive). */
+  by: number;
+  message: string;
+}
+
+/** A figure a threshold tests: the value, or why there is none (the error to exit with). */
+export type Figure = { value: number; scope: string } | { missing: CliError };
+
+/**
+ * Checks each threshold against its figure. A threshold whose figure could not be had is an error,
+ * never a silent pass: a cron job must not read "no alert" when it could not look.
+ */
+export function checkThresholds(thresholds: Thresholds, figures: { balance: Figure; today: Figure; month: Figure }): Alert[] {
+  const alerts: Alert[] = [];
+  const check = (threshold: Alert['threshold'], limit: number | undefined, figure: Figure, crossed: (value: number) => boolean, what: string): void => {
+    if (limit === undefined) return;
+    if ('missing' in figure) {
+      throw new CliError(figure.missing.kind, `--${threshold} needs ${what}, which is unavailable: ${figure.missing.message}`, {
+        ...(figure.missing.endpoint ? { endpoint: figure.missing.endpoint } : {}),
+      });
+    }
+    if (!crossed(figure.value)) return;
+    const by = Math.abs(figure.value - limit);
+    const relation = threshold === 'min-balance' ? 'below' : 'above';
+    alerts.push({
+      threshold,
+      limit,
+      actual: figure.value,
+      by,
+      message: `alert: ${what} (${figure.scope}) ${formatUsd(figure.value)} is ${relation} --${threshold} ${formatUsd(limit)} by ${formatUsd(by)}`,
+    });
+  };
+  check('min-balance', thresholds.minBalance, figures.balance, (v) => v < thresholds.minBalance!, 'the balance');
+  check('max-today', thresholds.maxToday, figures.today, (v) => v > thresholds.maxToday!, "today's spend");
+  check('max-month', thresholds.maxMonth, figures.month, (v) => v > thresholds.maxMonth!, "this month's spend");
+  return alerts;
+}

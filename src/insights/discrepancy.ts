@@ -1,0 +1,56 @@
+import { cleanSum, formatUsd } from '../format.js';
+
+export interface Discrepancy {
+  /** The live month total the report shows (this key's, or the account's). */
+  month: number;
+  monthScope: 'key' | 'account';
+  /** /activity's spend over the completed UTC days of this month. */
+  breakdownMonth: number;
+  breakdownScope: 'key' | 'account';
+  /** month − breakdownMonth. */
+  gap: number;
+  /** Today's live spend, in the month total but not yet in the breakdown. */
+  today: number;
+  /** Spend of other keys inside an account-wide breakdown, when the month total is one key's. */
+  otherKeys: number | null;
+  /** What neither explains (keys deleted this month drop out of live totals, for one). */
+  unexplained: number;
+  message: string;
+}
+
+const CENT = 0.005;
+
+/**
+ * Explains why the live Month total and the breakdown's days of this month differ, in dollars,
+ * so nobody has to guess: today's spend is live at once but reaches /activity after UTC midnight,
+ * and an account-wide breakdown also holds other keys' spend.
+ */
+export function explainGap(input: {
+  month: number;
+  today: number;
+  monthScope: 'key' | 'account';
+  breakdownMonth: number;
+  breakdownScope: 'key' | 'account';
+}): Discrepancy | undefined {
+  const { month, today, monthScope, breakdownMonth, breakdownScope } = input;
+  const gap = cleanSum(month - breakdownMonth);
+  if (Math.abs(gap) < CENT) return undefined;
+
+  const completedLive = cleanSum(month - today);
+  const otherKeys = monthScope === 'key' && breakdownScope === 'account' ? cleanSum(Math.max(0, breakdownMonth - completedLive)) : null;
+  const unexplained = cleanSum(completedLive - breakdownMonth + (otherKeys ?? 0));
+
+  const parts: string[] = [];
+  if (today >= CENT) parts.push(`today's ${formatUsd(today)} reaches the breakdown after UTC midnight`);
+  if (otherKeys !== null && otherKeys >= CENT) parts.push(`${formatUsd(otherKeys)} of the breakdown is other keys' spend`);
+  if (Math.abs(unexplained) >= CENT) {
+    parts.push(
+      unexplained > 0
+        ? `${formatUsd(unexplained)} is not in the breakdown (spend not yet settled there)`
+        : `${formatUsd(-unexplained)} in the breakdown is missing from the live total (keys deleted this month are no longer counted)`,
+    );
+  }
+  const whose = monthScope === 'key' ? 'this key' : 'account';
+  const message = `Month ${formatUsd(month)} (${whose}, live) vs ${formatUsd(breakdownMonth)} in this month's completed days of the breakdown: ${parts.join('; ')}.`;
+  return { month, monthScope, breakdownMonth, breakdownScope, gap, today, otherKeys, unexplained, message };
+}

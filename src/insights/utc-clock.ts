@@ -1,0 +1,44 @@
+/** Moments where OpenRouter's UTC counters roll over. */
+const DAY_MS = 86_400_000;
+
+export function nextUtcMidnight(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+}
+
+export function utcMonthStart(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+}
+
+/**
+ * When a key cap with this `limit_reset` next resets: daily at UTC midnight, weekly on Monday
+ * 00:00 UTC, monthly on the 1st 00:00 UTC. Undefined for caps that never reset or unknown words.
+ */
+export function nextReset(reset: string | null, now: Date): Date | undefined {
+  switch (reset?.toLowerCase()) {
+    case 'daily':
+      return nextUtcMidnight(now);
+    case 'weekly': {
+      const daysToMonday = ((8 - now.getUTCDay()) % 7) || 7;
+      return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + daysToMonday));
+    }
+    case 'monthly':
+      return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+    default:
+      return undefined;
+  }
+}
+
+/** Days since the month began, never under one, so the 1st's first minutes do not look like a spree. */
+export function daysIntoMonth(now: Date): number {
+  return Math.max(1, (now.getTime() - utcMonthStart(now).getTime()) / DAY_MS);
+}
+
+/** "01:00 CET (in 3 h 10 min)": when the current UTC day ends, in the reader's own time zone. */
+export function describeUtcDayEnd(now: Date, timeZone?: string): string {
+  const end = nextUtcMidnight(now);
+  const format = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZoneName: 'short', ...(timeZone ? { timeZone } : {}) });
+  const minutes = Math.ceil((end.getTime() - now.getTime()) / 60_000);
+  const hours = Math.floor(minutes / 60);
+  const left = hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
+  return `${format.format(end)} (in ${left})`;
+}

@@ -1,0 +1,51 @@
+export interface Column {
+  header: string;
+  cells: string[];
+  align: 'left' | 'right';
+  /** Lower goes first when the terminal is too narrow; the first column is never dropped. */
+  priority: number;
+}
+
+const GAP = '  ';
+
+/** Visible width: wide characters are rare in model names, so code points are close enough. */
+function width(text: string): number {
+  return [...text].length;
+}
+
+/**
+ * Aligned columns that degrade on narrow terminals: the least important columns go first, then
+ * the first column is shortened with an ellipsis. `maxWidth` undefined means no limit (piped).
+ */
+export function renderTable(columns: readonly Column[], maxWidth?: number): string[] {
+  let kept = [...columns];
+  const widths = (cols: readonly Column[]) => cols.map((c) => Math.max(width(c.header), ...c.cells.map(width)));
+  const total = (cols: readonly Column[]) => widths(cols).reduce((a, b) => a + b, 0) + GAP.length * (cols.length - 1);
+  if (maxWidth !== undefined) {
+    while (kept.length > 2 && total(kept) > maxWidth) {
+      const drop = kept.slice(1).reduce((low, c) => (c.priority < low.priority ? c : low));
+      kept = kept.filter((c) => c !== drop);
+    }
+  }
+  const w = widths(kept);
+  if (maxWidth !== undefined && total(kept) > maxWidth) w[0] = Math.max(8, w[0]! - (total(kept) - maxWidth));
+  const rows = [kept.map((c) => c.header), ...kept[0]!.cells.map((_, r) => kept.map((c) => c.cells[r] ?? ''))];
+  return rows.map((cells) =>
+    cells
+      .map((cell, i) => {
+        const fitted = width(cell) > w[i]! ? `${[...cell].slice(0, w[i]! - 1).join('')}…` : cell;
+        const pad = ' '.repeat(w[i]! - width(fitted));
+        return kept[i]!.align === 'right' ? pad + fitted : fitted + pad;
+      })
+      .join(GAP)
+      .trimEnd(),
+  );
+}
+
+const BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/** A day with no spend is the lowest bar; any spend at all is at least the second, so it shows. */
+export function sparkline(values: readonly number[]): string {
+  const max = Math.max(0, ...values);
+  return values.map((v) => (v <= 0 || max <= 0 ? BARS[0] : BARS[Math.max(1, Math.ceil((v / max) * (BARS.length - 1)))])).join('');
+}
