@@ -58,7 +58,8 @@ describe('proxies', () => {
     const target = new URL(standIn.url).host;
     expect(tunnels.length).toBeGreaterThan(0);
     expect(tunnels.every((t) => t === target)).toBe(true);
-    expect(standIn.requests.length - before).toBe(3);
+    // /key, /credits, /activity and /keys.
+    expect(standIn.requests.length - before).toBe(4);
   });
 
   test('NO_PROXY bypasses the proxy', async () => {
