@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, ExitCode, toCliError } from './errors.js';
-import { integerIn, secondsIn, usd, type CliOptions, type KeysOptions } from './options.js';
+import { FORMATS, integerIn, secondsIn, usd, type CliOptions, type KeysOptions } from './options.js';
+import { DEFAULT_WATCH_SECONDS, MIN_WATCH_SECONDS } from './watch-limits.js';
 import { redact } from './redact.js';
 
 const EXIT_CODES = `Exit codes:
@@ -20,6 +21,9 @@ const EXAMPLES = `Examples:
   $ openrouter-usage --by provider --details
   $ openrouter-usage --json | jq .credits.remaining
   $ openrouter-usage --min-balance 5 --max-today 20 || notify-send "OpenRouter"
+  $ openrouter-usage --format oneline --cache 60    for tmux or a shell prompt
+  $ openrouter-usage --format csv --days 30 > spend.csv
+  $ openrouter-usage --watch              a live dashboard, refreshed every minute
   $ openrouter-usage keys                 every key of the account (management key)
   $ openrouter-usage --demo               sample output, no key or network needed
 
@@ -31,7 +35,8 @@ that has a key wins.`;
 /** Flags every command shares: where to ask, how long to wait, how to print. */
 function addCommonOptions(command: Command): Command {
   return command
-    .option('--json', 'print one JSON document (schemaVersion 1) instead of text')
+    .option('--json', 'print one JSON document (schemaVersion 1); short for --format json')
+    .addOption(new Option('--format <format>', 'output: text, json, markdown, csv (the breakdown) or oneline (status bars)').choices(FORMATS))
     .addOption(new Option('--timeout <seconds>', 'limit for each HTTP attempt').default(20).argParser(secondsIn(0.1, 600)))
     .addOption(new Option('--deadline <seconds>', 'limit for the whole run, retries included').default(45).argParser(secondsIn(1, 3600)))
     .addOption(new Option('--base-url <url>', 'API base URL (https, or http to localhost only)').env('OPENROUTER_BASE_URL'))
@@ -55,6 +60,12 @@ export function buildProgram(run: { report: (o: CliOptions) => Promise<void>; ke
     .addOption(new Option('--min-balance <usd>', 'exit 7 when the balance is below this').argParser(usd))
     .addOption(new Option('--max-today <usd>', "exit 7 when today's spend is above this").argParser(usd))
     .addOption(new Option('--max-month <usd>', "exit 7 when this month's spend is above this").argParser(usd))
+    .addOption(new Option('--cache <seconds>', 'reuse answers fetched less than this long ago (for status bars and agents that poll)').argParser(integerIn(0, 86_400)))
+    .addOption(
+      new Option('--watch [seconds]', `redraw the report in place every N seconds (minimum ${MIN_WATCH_SECONDS}, default ${DEFAULT_WATCH_SECONDS}) until Ctrl-C`).argParser(
+        integerIn(MIN_WATCH_SECONDS, 86_400),
+      ),
+    )
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)

@@ -1,6 +1,7 @@
 import { fetchKeyList } from './api/client.js';
 import type { KeyListItem } from './api/schemas.js';
-import { DEFAULT_BASE_URL, findKeys, resolveCredentials, validateBaseUrl } from './config.js';
+import { cachePath, isCacheable, readCache, writeCache, type CacheEntry } from './cache.js';
+import { DEFAULT_BASE_URL, findKeys, resolveCredentials, validateBaseUrl, type Credentials } from './config.js';
 import { CliError } from './errors.js';
 import { gatherResponses } from './gather.js';
 import { HttpClient } from './http.js';
@@ -9,22 +10,57 @@ import { redact, registerSecret } from './redact.js';
 import type { Responses } from './report.js';
 
 /** Keys and settings in, validated answers out. Loaded only for a live report, never for --demo. */
-export async function fetchLive(options: CliOptions, signal: AbortSignal, started: number): Promise<{ responses: Responses; configWarnings: string[] }> {
+export interface LiveResult {
+  responses: Responses;
+  configWarnings: string[];
+  /** When the answers were fetched: now, or earlier when they came from the cache. */
+  fetchedAt: Date;
+  fromCache: boolean;
+}
+
+export async function fetchLive(options: CliOptions, signal: AbortSignal, started: number): Promise<LiveResult> {
   const baseUrl = validateBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
   const credentials = resolveCredentials({ env: process.env, cwd: process.cwd(), envFile: options.envFile });
   registerSecret(credentials.apiKey.value);
   registerSecret(credentials.mgmtKey?.value);
+
+  const cacheFile = options.cache === undefined ? undefined : cachePath(process.env, cacheIdentity(credentials, baseUrl, options.scope));
+  if (cacheFile && options.cache! > 0) {
+    const entry = readCache(cacheFile);
+    const age = entry ? started - Date.parse(entry.fetchedAt) : Infinity;
+    if (entry && age >= 0 && age < options.cache! * 1000) {
+      return { responses: entry.responses, configWarnings: credentials.warnings, fetchedAt: new Date(entry.fetchedAt), fromCache: true };
+    }
+  }
 
   const http = client(options, baseUrl, signal, started);
   try {
     const responses = await gatherResponses(http, credentials, { scope: options.scope });
     // Lets the keep-alive sockets go, so the process ends as soon as the report is written.
     await http.close();
-    return { responses, configWarnings: credentials.warnings };
+    const fetchedAt = new Date();
+    if (cacheFile && isCacheable(responses)) writeCache(cacheFile, { version: 1, fetchedAt: fetchedAt.toISOString(), responses });
+    return { responses, configWarnings: credentials.warnings, fetchedAt, fromCache: false };
   } catch (error) {
     await http.destroy();
     throw error;
   }
+}
+
+/** The last good answers for these settings, whatever their age: a status bar's fallback. */
+export function lastGood(options: CliOptions): CacheEntry | undefined {
+  try {
+    const baseUrl = validateBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
+    const credentials = resolveCredentials({ env: process.env, cwd: process.cwd(), envFile: options.envFile });
+    return readCache(cachePath(process.env, cacheIdentity(credentials, baseUrl, options.scope)));
+  } catch {
+    return undefined;
+  }
+}
+
+/** What changes the answers: the keys, where they are sent, and whose activity is asked for. */
+function cacheIdentity(credentials: Credentials, baseUrl: string, scope: string): string[] {
+  return [credentials.apiKey.value, credentials.mgmtKey?.value ?? '', baseUrl, scope];
 }
 
 /** For `keys`: the management key, or the API key when it is the only one (it may be a management key). */

@@ -1,8 +1,13 @@
 import { InvalidArgumentError } from 'commander';
+import { CliError } from './errors.js';
 
 /** What the command line asked for, after commander has parsed and checked it. */
+export const FORMATS = ['text', 'json', 'markdown', 'csv', 'oneline'] as const;
+export type Format = (typeof FORMATS)[number];
+
 export interface CommonOptions {
   json?: boolean | undefined;
+  format?: Format | undefined;
   timeout: number;
   deadline: number;
   baseUrl?: string | undefined;
@@ -22,6 +27,10 @@ export interface CliOptions extends CommonOptions {
   minBalance?: number | undefined;
   maxToday?: number | undefined;
   maxMonth?: number | undefined;
+  /** Seconds a cached answer may be reused; 0 refreshes the cache without reading it. */
+  cache?: number | undefined;
+  /** Seconds between redraws; true when --watch is given without a value. */
+  watch?: number | true | undefined;
 }
 
 export interface KeysOptions extends CommonOptions {
@@ -51,4 +60,12 @@ export function usd(value: string): number {
   const match = /^\s*\$?(\d+(\.\d+)?)\s*$/.exec(value);
   if (!match) throw new InvalidArgumentError('expected an amount in USD, e.g. 5 or 2.50');
   return Number(match[1]);
+}
+
+/** --json is the short form of --format json; asking for two different formats is a usage error. */
+export function formatOf(options: CommonOptions): Format {
+  if (options.json && options.format && options.format !== 'json') {
+    throw new CliError('usage', `--json and --format ${options.format} ask for different outputs`);
+  }
+  return options.json ? 'json' : (options.format ?? 'text');
 }

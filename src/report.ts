@@ -40,6 +40,8 @@ export type Outcome<T> = { status: 'ok'; value: T } | { status: 'needs-managemen
 export interface Report {
   demo: boolean;
   generatedAt: string;
+  /** When the answers were fetched; earlier than generatedAt when they came from the cache. */
+  fetchedAt: string;
   key: {
     label: string | null;
     isManagementKey: boolean;
@@ -71,6 +73,8 @@ export interface ReportOptions {
   configWarnings: string[];
   scope?: 'account' | 'key';
   thresholds?: Thresholds;
+  /** When the report is made, if not `now` (a report from cached answers is made later). */
+  generatedAt?: Date;
 }
 
 export function isManagementKey(key: KeyData): boolean {
@@ -96,7 +100,8 @@ export function buildReport(responses: Responses, options: ReportOptions): Repor
   const keyUsage: Totals | null = management ? null : { today: key.usage_daily, week: key.usage_weekly, month: key.usage_monthly, total: key.usage };
   const report: Report = {
     demo: options.demo,
-    generatedAt: now.toISOString(),
+    generatedAt: (options.generatedAt ?? now).toISOString(),
+    fetchedAt: now.toISOString(),
     key: {
       label: key.label ?? null,
       isManagementKey: management,

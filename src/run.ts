@@ -1,10 +1,9 @@
-import chalk, { Chalk } from 'chalk';
-import { ExitCode } from './errors.js';
-import type { CliOptions } from './options.js';
+import { CliError, ExitCode } from './errors.js';
+import { formatOf, type CliOptions } from './options.js';
 import { redact } from './redact.js';
-import { buildReport, type Responses } from './report.js';
-import { renderJson } from './render/json.js';
-import { renderText } from './render/text.js';
+import { buildReport, type Report, type Responses } from './report.js';
+import { renderReport } from './render/index.js';
+import { ONELINE_FAILURE, renderOneline } from './render/oneline.js';
 
 export interface RunContext {
   signal: AbortSignal;
@@ -13,43 +12,64 @@ export interface RunContext {
 /** Exit code of a run whose report was printed but crossed a --min-balance / --max-* threshold. */
 export const THRESHOLD_CROSSED = 7;
 
-/** The report path: settings in, requests out, one report model, one renderer, stdout. */
-export async function runReport(options: CliOptions, { signal }: RunContext): Promise<number> {
+export interface Fetched {
+  responses: Responses;
+  configWarnings: string[];
+  fetchedAt: Date;
+  fromCache: boolean;
+}
+
+/** The answers for one report: the demo's, the cache's, or the API's. */
+export async function fetchResponses(options: CliOptions, signal: AbortSignal): Promise<Fetched> {
   const started = Date.now();
-  const now = new Date();
-  let responses: Responses;
-  let configWarnings: string[] = [];
-
   if (options.demo) {
-    responses = (await import('./demo/responses.js')).demoResponses(now);
-  } else {
-    ({ responses, configWarnings } = await (await import('./live.js')).fetchLive(options, signal, started));
+    const now = new Date(started);
+    return { responses: (await import('./demo/responses.js')).demoResponses(now), configWarnings: [], fetchedAt: now, fromCache: false };
   }
+  return (await import('./live.js')).fetchLive(options, signal, started);
+}
 
-  const report = buildReport(responses, {
+export function reportFrom(fetched: Fetched, options: CliOptions): Report {
+  return buildReport(fetched.responses, {
     days: options.days,
-    now,
+    now: fetched.fetchedAt,
+    generatedAt: new Date(),
     demo: options.demo === true,
-    configWarnings,
+    configWarnings: fetched.configWarnings,
     scope: options.scope,
     thresholds: { minBalance: options.minBalance, maxToday: options.maxToday, maxMonth: options.maxMonth },
   });
+}
+
+/** The report path: settings in, requests out, one report model, one renderer, stdout. */
+export async function runReport(options: CliOptions, { signal }: RunContext): Promise<number> {
+  const format = formatOf(options);
+  if (options.watch !== undefined) {
+    if (format !== 'text') throw new CliError('usage', '--watch draws the text report; it cannot be combined with --json or --format');
+    return (await import('./watch.js')).watch(options, signal);
+  }
+
+  let fetched: Fetched;
+  try {
+    fetched = await fetchResponses(options, signal);
+  } catch (error) {
+    // A status bar shows whatever is printed: a short marker, or the last good figures marked stale.
+    if (format === 'oneline' && !signal.aborted) await write(await onelineFallback(options));
+    throw error;
+  }
+
+  const report = reportFrom(fetched, options);
   for (const warning of report.warnings) {
     process.stderr.write(`${redact(warning.message.startsWith('warning:') ? warning.message : `warning: ${warning.message}`)}\n`);
   }
-
-  const useColor = options.color && !process.env.NO_COLOR;
-  const output = options.json
-    ? renderJson(report)
-    : renderText(report, {
-        top: options.top,
-        chalk: useColor ? chalk : new Chalk({ level: 0 }),
-        by: options.by,
-        details: options.details === true,
-        fullNames: options.fullNames === true,
-        width: process.stdout.isTTY ? process.stdout.columns : undefined,
-      });
-  await write(output);
+  if (format === 'csv' && report.breakdown.status !== 'ok') {
+    process.stderr.write(
+      report.breakdown.status === 'needs-management-key'
+        ? 'note: the CSV breakdown needs OPENROUTER_MGMT_KEY (a management key); printing the header only\n'
+        : 'note: /activity failed; printing the CSV header only\n',
+    );
+  }
+  await write(renderReport(report, format, options));
 
   // The report is printed first: a cron job's mail then shows the figures beside the alert.
   if (report.thresholdError) {
@@ -58,6 +78,21 @@ export async function runReport(options: CliOptions, { signal }: RunContext): Pr
   }
   for (const alert of report.alerts) process.stderr.write(`${alert.message}\n`);
   return report.alerts.length > 0 ? THRESHOLD_CROSSED : ExitCode.ok;
+}
+
+async function onelineFallback(options: CliOptions): Promise<string> {
+  if (options.demo) return ONELINE_FAILURE;
+  const entry = (await import('./live.js')).lastGood(options);
+  if (!entry) return ONELINE_FAILURE;
+  const report = reportFrom({ responses: entry.responses, configWarnings: [], fetchedAt: new Date(entry.fetchedAt), fromCache: true }, options);
+  return renderOneline(report, age(Date.now() - Date.parse(entry.fetchedAt)));
+}
+
+function age(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 60) return `${minutes}m`;
+  if (minutes < 48 * 60) return `${Math.round(minutes / 60)}h`;
+  return `${Math.round(minutes / 1440)}d`;
 }
 
 function write(text: string): Promise<void> {

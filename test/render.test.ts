@@ -206,6 +206,7 @@ describe('JSON document', () => {
     expect(Object.keys(doc)).toEqual([
       'schemaVersion',
       'generatedAt',
+      'fetchedAt',
       'demo',
       'key',
       'account',

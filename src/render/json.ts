@@ -12,6 +12,7 @@ import type { Report, Totals, Warning } from '../report.js';
 export interface JsonDocument {
   schemaVersion: 1;
   generatedAt: string;
+  fetchedAt: string;
   demo: boolean;
   key: {
     label: string | null;
@@ -42,6 +43,7 @@ export function toJsonDocument(report: Report): JsonDocument {
   return {
     schemaVersion: 1,
     generatedAt: report.generatedAt,
+    fetchedAt: report.fetchedAt,
     demo: report.demo,
     key: report.key,
     account: report.account.status === 'ok' ? report.account.value : null,

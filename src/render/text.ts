@@ -35,7 +35,7 @@ export function renderText(report: Report, options: TextOptions): string {
   lines.push('');
   lines.push(...breakdownLines(report, options));
 
-  const notes = [report.discrepancy?.message, scopeNote(report), accountNote(report), `All days are UTC; today ends at ${describeUtcDayEnd(new Date(report.generatedAt), options.timeZone)}.`];
+  const notes = [report.discrepancy?.message, scopeNote(report), accountNote(report), `All days are UTC; today ends at ${describeUtcDayEnd(new Date(report.fetchedAt), options.timeZone)}.`];
   lines.push('');
   for (const note of notes) if (note) lines.push(dim(note));
   lines.push(dim(FOOTNOTE));

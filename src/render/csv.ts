@@ -1,0 +1,38 @@
+import type { KeysReport } from '../keys-report.js';
+import type { Report } from '../report.js';
+
+/** RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled, lines end in CRLF. */
+export function csvField(value: string | number | boolean | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csv(rows: (string | number | boolean | null)[][]): string {
+  return rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+const TOTALS = ['usage', 'byok_usage', 'requests', 'prompt_tokens', 'completion_tokens', 'reasoning_tokens', 'usd_per_million_tokens'];
+
+/**
+ * The breakdown for spreadsheets, grouped as --by says, with unrounded numbers. Without a breakdown
+ * (no management key, /activity failed) only the header is printed; stderr says why.
+ */
+export function renderCsv(report: Report, by: 'model' | 'provider' | 'day' = 'model'): string {
+  const b = report.breakdown.status === 'ok' ? report.breakdown.value : undefined;
+  if (by === 'day') {
+    return csv([['date', 'usage', 'requests'], ...(b?.daily ?? []).map((d) => [d.date, d.usage, d.requests])]);
+  }
+  const items = by === 'provider' ? (b?.providers ?? []).map((p) => ({ ...p, name: p.provider })) : (b?.models ?? []).map((m) => ({ ...m, name: m.model }));
+  return csv([
+    [by, ...TOTALS],
+    ...items.map((i) => [i.name, i.usage, i.byokUsage, i.requests, i.promptTokens, i.completionTokens, i.reasoningTokens, i.usdPerMillionTokens]),
+  ]);
+}
+
+export function renderKeysCsv(report: KeysReport): string {
+  return csv([
+    ['name', 'label', 'hash', 'disabled', 'today', 'week', 'month', 'total', 'limit', 'limit_remaining', 'limit_reset'],
+    ...report.keys.map((k) => [k.name, k.label, k.hash, k.disabled, k.usage.today, k.usage.week, k.usage.month, k.usage.total, k.limit, k.limitRemaining, k.limitReset]),
+  ]);
+}
