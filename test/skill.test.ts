@@ -63,7 +63,7 @@ describe('SKILL.md', () => {
       const [first, meaning] = row.split(' | ');
       for (const [, field] of first!.matchAll(/`([^`]+)`/g)) expect(known, `field ${field}`).toContain(field);
       for (const [, word] of (meaning ?? '').matchAll(/`([a-zA-Z.]+)`/g)) {
-        if (/^[a-z][a-zA-Z]*$/.test(word!) && !['null'].includes(word!)) expect(leafNames, `field ${word}`).toContain(word);
+        if (/^[a-z][a-zA-Z]*$/.test(word!) && !['null', 'true', 'false'].includes(word!)) expect(leafNames, `field ${word}`).toContain(word);
       }
     }
     for (const field of ['reasoningTokens', 'completionTokens', 'byokUsage', 'utcDayEndsAt', 'schemaVersion']) expect(leafNames).toContain(field);
