@@ -86,6 +86,6 @@ export function decideRetry(input: RetryInput): RetryDecision {
   if (asked !== undefined && asked > MAX_RETRY_WAIT_MS) return { retry: false, reason: 'wait-too-long', waitMs: asked };
   // A server's own figure wins over our backoff, but a tiny jitter still keeps parallel requests apart.
   const delayMs = asked !== undefined ? asked + Math.round((input.random ?? Math.random)() * 100) : backoffMs(input.attempt, input.random);
-  if (input.now + delayMs >= input.deadlineAt) return { retry: false, reason: 'deadline', waitMs: delayMs };
+  if (input.now + delayMs >= input.deadlineAt) return { retry: false, reason: 'deadline', waitMs: asked ?? delayMs };
   return { retry: true, delayMs };
 }

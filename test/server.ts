@@ -130,23 +130,79 @@ export interface StandInData {
 // ---------------------------------------------------------------------------------------------
 // Default data. Tests compute their expectations from these builders, never from copies.
 
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
 /** `YYYY-MM-DD` of the UTC day `offsetDays` away from `now`'s UTC day (-1 = yesterday). */
 export function utcDay(now: Date, offsetDays = 0): string {
   const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offsetDays));
   return d.toISOString().slice(0, 10);
 }
 
-export function defaultApiKeyInfo(): KeyInfo {
+/** What a key spent: the live counters `/key` and `/keys` report. */
+type Counters = Pick<
+  KeyInfo,
+  | 'usage'
+  | 'usage_daily'
+  | 'usage_weekly'
+  | 'usage_monthly'
+  | 'byok_usage'
+  | 'byok_usage_daily'
+  | 'byok_usage_weekly'
+  | 'byok_usage_monthly'
+>;
+
+const ZERO_COUNTERS: Counters = {
+  usage: 0,
+  usage_daily: 0,
+  usage_weekly: 0,
+  usage_monthly: 0,
+  byok_usage: 0,
+  byok_usage_daily: 0,
+  byok_usage_weekly: 0,
+  byok_usage_monthly: 0,
+};
+
+// The account has two live keys sharing every activity row 60/40, and a key disabled before the
+// 30 days /activity covers. The rows dated today are today's live spend. So by default the keys'
+// counters, the activity and the credits agree, as on a real account whose keys were never deleted.
+const API_KEY_SHARE = 0.6;
+const CI_KEY_SHARE = 0.4;
+
+/** Counters of a key that made `share` of every activity row, plus spend older than 30 days. */
+function countersFor(now: Date, share: number, older: { usage: number; byok: number }): Counters {
+  const today = utcDay(now, 0);
+  const weekStart = utcDay(now, -((now.getUTCDay() + 6) % 7));
+  const monthStart = utcDay(now, -(now.getUTCDate() - 1));
+  const c = { ...ZERO_COUNTERS };
+  for (const r of defaultActivityRows(now)) {
+    const u = r.usage * share;
+    const b = r.byok_usage_inference * share;
+    c.usage += u;
+    c.byok_usage += b;
+    if (r.date === today) {
+      c.usage_daily += u;
+      c.byok_usage_daily += b;
+    }
+    if (r.date >= weekStart) {
+      c.usage_weekly += u;
+      c.byok_usage_weekly += b;
+    }
+    if (r.date >= monthStart) {
+      c.usage_monthly += u;
+      c.byok_usage_monthly += b;
+    }
+  }
+  c.usage += older.usage;
+  c.byok_usage += older.byok;
+  for (const k of Object.keys(c) as Array<keyof Counters>) c[k] = round6(c[k]);
+  return c;
+}
+
+/** `/key` for API_KEY: 60 % of the activity, live (today included), no cap. */
+export function defaultApiKeyInfo(now: Date = new Date()): KeyInfo {
   return {
     label: maskKey(API_KEY),
-    usage: 12.3456,
-    usage_daily: 1.2345,
-    usage_weekly: 4.5678,
-    usage_monthly: 7.891,
-    byok_usage: 0.9876,
-    byok_usage_daily: 0.0123,
-    byok_usage_weekly: 0.2345,
-    byok_usage_monthly: 0.5432,
+    ...countersFor(now, API_KEY_SHARE, { usage: 3.2109, byok: 0.4321 }),
     limit: null,
     limit_remaining: null,
     limit_reset: null,
@@ -164,26 +220,22 @@ export function defaultApiKeyInfo(): KeyInfo {
   };
 }
 
+/** `/key` for MGMT_KEY: a management key cannot spend, so its own counters are zero. */
 export function defaultMgmtKeyInfo(): KeyInfo {
   return {
     ...defaultApiKeyInfo(),
+    ...ZERO_COUNTERS,
     label: maskKey(MGMT_KEY),
-    usage: 0,
-    usage_daily: 0,
-    usage_weekly: 0,
-    usage_monthly: 0,
-    byok_usage: 0,
-    byok_usage_daily: 0,
-    byok_usage_weekly: 0,
-    byok_usage_monthly: 0,
     is_management_key: true,
     is_provisioning_key: true,
     free_model_daily_requests: { limit: 1000, remaining: 1000, used: 0 },
   };
 }
 
-export function defaultCredits(): Credits {
-  return { total_credits: 50, total_usage: 37.6543 };
+/** Credits bought, and used: what the keys spent plus $2.50 by keys deleted long ago. */
+export function defaultCredits(now: Date = new Date()): Credits {
+  const used = defaultKeys(now).reduce((sum, k) => sum + k.usage, 0) + 2.5;
+  return { total_credits: 100, total_usage: round6(used) };
 }
 
 interface EndpointSpec {
@@ -217,7 +269,10 @@ const ENDPOINTS: EndpointSpec[] = [
   { model: 'deepseek/deepseek-r1', permaslug: 'deepseek/deepseek-r1', provider: 'DeepSeek', usage: 0.0931, byok: 0, requests: 7, reasoning: true, active: (d) => d > 10 },
 ];
 
-/** Rows the real API never sends (it has no "today"); the CLI must ignore them. */
+/**
+ * Today's spend so far: in the keys' live counters, but never in the real /activity (it has no
+ * "today"). The stand-in sends these rows anyway; the CLI must ignore them.
+ */
 const TODAY_ENDPOINTS: EndpointSpec[] = [
   { model: 'openai/gpt-4.1', permaslug: 'openai/gpt-4.1-2025-04-14', provider: 'OpenAI', usage: 5.5555, byok: 0, requests: 50, reasoning: false, active: everyDay },
   { model: 'x-ai/grok-4', permaslug: 'x-ai/grok-4-07-09', provider: 'xAI', usage: 3.3333, byok: 0, requests: 20, reasoning: true, active: everyDay },
@@ -227,8 +282,6 @@ function endpointId(spec: EndpointSpec): string {
   const h = createHash('sha256').update(`${spec.model}|${spec.provider}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
-
-const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 function row(spec: EndpointSpec, index: number, date: string, daysAgo: number): ActivityRow {
   const factor = 1 + ((daysAgo * 3 + index * 5) % 7) / 10;
@@ -268,8 +321,10 @@ function keyHash(name: string): string {
   return createHash('sha256').update(`key-hash|${name}`).digest('hex');
 }
 
-export function defaultKeys(): KeyListItem[] {
-  const api = defaultApiKeyInfo();
+/** `/keys`: the API key, a capped CI key, and a disabled key with only old spend. */
+export function defaultKeys(now: Date = new Date()): KeyListItem[] {
+  const api = defaultApiKeyInfo(now);
+  const ci = countersFor(now, CI_KEY_SHARE, { usage: 1.75, byok: 0 });
   const base = {
     include_byok_in_limit: false,
     created_at: '2025-01-15T10:00:00.000Z',
@@ -279,6 +334,16 @@ export function defaultKeys(): KeyListItem[] {
     external_user: null,
     workspace_id: null,
   };
+  const countersOf = (k: Counters): Counters => ({
+    usage: k.usage,
+    usage_daily: k.usage_daily,
+    usage_weekly: k.usage_weekly,
+    usage_monthly: k.usage_monthly,
+    byok_usage: k.byok_usage,
+    byok_usage_daily: k.byok_usage_daily,
+    byok_usage_weekly: k.byok_usage_weekly,
+    byok_usage_monthly: k.byok_usage_monthly,
+  });
   return [
     {
       ...base,
@@ -289,14 +354,7 @@ export function defaultKeys(): KeyListItem[] {
       limit: null,
       limit_remaining: null,
       limit_reset: null,
-      usage: api.usage,
-      usage_daily: api.usage_daily,
-      usage_weekly: api.usage_weekly,
-      usage_monthly: api.usage_monthly,
-      byok_usage: api.byok_usage,
-      byok_usage_daily: api.byok_usage_daily,
-      byok_usage_weekly: api.byok_usage_weekly,
-      byok_usage_monthly: api.byok_usage_monthly,
+      ...countersOf(api),
     },
     {
       ...base,
@@ -304,17 +362,10 @@ export function defaultKeys(): KeyListItem[] {
       name: 'ci',
       label: maskKey(fakeKey('c', 'ci key')),
       disabled: false,
-      limit: 20,
-      limit_remaining: 14.8765,
+      limit: 50,
+      limit_remaining: round6(50 - ci.usage_monthly),
       limit_reset: 'monthly',
-      usage: 25.3087,
-      usage_daily: 0.4321,
-      usage_weekly: 2.0987,
-      usage_monthly: 5.1235,
-      byok_usage: 0,
-      byok_usage_daily: 0,
-      byok_usage_weekly: 0,
-      byok_usage_monthly: 0,
+      ...ci,
       updated_at: '2025-06-01T08:30:00.000Z',
     },
     {
@@ -326,25 +377,19 @@ export function defaultKeys(): KeyListItem[] {
       limit: null,
       limit_remaining: null,
       limit_reset: null,
+      ...ZERO_COUNTERS,
       usage: 1.5,
-      usage_daily: 0,
-      usage_weekly: 0,
-      usage_monthly: 0,
-      byok_usage: 0,
-      byok_usage_daily: 0,
-      byok_usage_weekly: 0,
-      byok_usage_monthly: 0,
     },
   ];
 }
 
 export function defaultData(now: Date): StandInData {
   return {
-    apiKeyInfo: defaultApiKeyInfo(),
+    apiKeyInfo: defaultApiKeyInfo(now),
     mgmtKeyInfo: defaultMgmtKeyInfo(),
-    credits: defaultCredits(),
+    credits: defaultCredits(now),
     activity: defaultActivityRows(now),
-    keys: defaultKeys(),
+    keys: defaultKeys(now),
     keysPageSize: 2,
   };
 }

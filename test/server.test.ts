@@ -1,0 +1,416 @@
+// Tests of the OpenRouter stand-in itself: if these fail, e2e results mean nothing.
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import {
+  API_KEY,
+  MGMT_KEY,
+  TRUNCATED_JSON,
+  defaultActivityRows,
+  defaultApiKeyInfo,
+  defaultCredits,
+  defaultKeys,
+  defaultMgmtKeyInfo,
+  fakeKey,
+  maskKey,
+  secretOf,
+  startStandIn,
+  utcDay,
+  type StandIn,
+} from './server.js';
+
+const KEY_FIELDS = [
+  'label',
+  'usage',
+  'usage_daily',
+  'usage_weekly',
+  'usage_monthly',
+  'byok_usage',
+  'byok_usage_daily',
+  'byok_usage_weekly',
+  'byok_usage_monthly',
+  'limit',
+  'limit_remaining',
+  'limit_reset',
+  'include_byok_in_limit',
+  'is_free_tier',
+  'is_management_key',
+  'is_provisioning_key',
+  'creator_user_id',
+  'rate_limit',
+  'free_model_daily_requests',
+  'allowed_data_regions',
+];
+
+const ACTIVITY_FIELDS = [
+  'date',
+  'model',
+  'model_permaslug',
+  'endpoint_id',
+  'provider_name',
+  'usage',
+  'byok_usage_inference',
+  'requests',
+  'prompt_tokens',
+  'completion_tokens',
+  'reasoning_tokens',
+].sort();
+
+let s: StandIn;
+beforeEach(async () => {
+  s = await startStandIn();
+});
+afterEach(async () => {
+  await s.close();
+});
+
+/** `key` null: no Authorization header. */
+function get(path: string, key: string | null = API_KEY, init: RequestInit = {}): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (key !== null) headers.authorization = `Bearer ${key}`;
+  return fetch(`${s.url}${path}`, { headers, signal: AbortSignal.timeout(5000), ...init });
+}
+
+async function getJson(path: string, key: string | null = API_KEY): Promise<{ status: number; body: any }> {
+  const res = await get(path, key);
+  return { status: res.status, body: await res.json() };
+}
+
+describe('fake keys', () => {
+  test('look like real keys but are built at run time', () => {
+    for (const key of [API_KEY, MGMT_KEY]) {
+      expect(key).toMatch(/^sk-or-v1-[0-9a-f]{64}$/);
+    }
+    expect(API_KEY).not.toBe(MGMT_KEY);
+    expect(API_KEY.startsWith('sk-or-v1-aaaaaaaa')).toBe(true);
+    expect(fakeKey('c', 'x')).toMatch(/^sk-or-v1-c{8}[0-9a-f]{56}$/);
+    expect(secretOf(API_KEY)).toHaveLength(64);
+    expect(maskKey(API_KEY)).toBe(`sk-or-v1-${secretOf(API_KEY).slice(0, 3)}...${secretOf(API_KEY).slice(-3)}`);
+  });
+});
+
+describe('routing and keys', () => {
+  test('url is a loopback base URL ending in /api/v1', () => {
+    expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
+  });
+
+  test('/key with the API key returns every documented field', async () => {
+    const { status, body } = await getJson('/key');
+    expect(status).toBe(200);
+    expect(Object.keys(body)).toEqual(['data']);
+    for (const f of KEY_FIELDS) expect(body.data).toHaveProperty(f);
+    expect(body.data).toEqual(defaultApiKeyInfo(s.now));
+    expect(body.data.label).toBe(maskKey(API_KEY));
+    expect(body.data.is_management_key).toBe(false);
+    expect(body.data.limit).toBeNull();
+  });
+
+  test('/auth/key is the legacy alias of /key', async () => {
+    const { status, body } = await getJson('/auth/key');
+    expect(status).toBe(200);
+    expect(body.data).toEqual(defaultApiKeyInfo(s.now));
+  });
+
+  test('/key with the management key says so and has zero counters', async () => {
+    const { status, body } = await getJson('/key', MGMT_KEY);
+    expect(status).toBe(200);
+    expect(body.data).toEqual(defaultMgmtKeyInfo());
+    expect(body.data.is_management_key).toBe(true);
+    expect(body.data.is_provisioning_key).toBe(true);
+    expect(body.data.usage_daily).toBe(0);
+  });
+
+  test('/credits: management key only', async () => {
+    expect(await getJson('/credits', MGMT_KEY)).toEqual({ status: 200, body: { data: defaultCredits(s.now) } });
+    const denied = await getJson('/credits', API_KEY);
+    expect(denied.status).toBe(403);
+    expect(denied.body).toEqual({ error: { code: 403, message: expect.any(String) } });
+  });
+
+  test.each(['/activity', '/keys'])('%s answers 403 to the API key', async (path) => {
+    const { status, body } = await getJson(path, API_KEY);
+    expect(status).toBe(403);
+    expect(body.error.code).toBe(403);
+  });
+
+  test.each([
+    ['no header', null],
+    ['an unknown key', fakeKey('e', 'unknown')],
+    ['an empty bearer', ''],
+  ])('401 with %s', async (_name, key) => {
+    for (const path of ['/key', '/credits', '/activity', '/keys']) {
+      const { status, body } = await getJson(path, key);
+      expect(status).toBe(401);
+      expect(body).toEqual({ error: { code: 401, message: expect.any(String) } });
+    }
+  });
+
+  test('unknown path → 404, outside /api/v1 too', async () => {
+    expect((await get('/nope')).status).toBe(404);
+    const res = await fetch(`${s.origin}/key`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    expect(res.status).toBe(404);
+  });
+
+  test('records every request in order with path, query, auth and times', async () => {
+    await get('/key');
+    await get('/activity?date=2020-01-01', MGMT_KEY);
+    await get('/credits', null);
+    expect(s.requests.map((r) => r.path)).toEqual(['/key', '/activity', '/credits']);
+    expect(s.requests[0]?.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(s.requests[1]?.query.get('date')).toBe('2020-01-01');
+    expect(s.requests[2]?.authorization).toBeUndefined();
+    for (const r of s.requests) {
+      expect(r.method).toBe('GET');
+      expect(r.endedAt).toBeGreaterThanOrEqual(r.startedAt);
+      expect(r.headers.host).toBe(new URL(s.url).host);
+    }
+    expect(s.requestsTo('/key')).toHaveLength(1);
+  });
+});
+
+describe('/activity', () => {
+  test('30 completed days plus a row dated today, several providers per model', async () => {
+    const { status, body } = await getJson('/activity', MGMT_KEY);
+    expect(status).toBe(200);
+    const rows = body.data as Array<Record<string, unknown>>;
+    expect(rows).toEqual(defaultActivityRows(s.now));
+    for (const r of rows) expect(Object.keys(r).sort()).toEqual(ACTIVITY_FIELDS);
+    const dates = new Set(rows.map((r) => r.date));
+    expect(dates.has(utcDay(s.now, 0))).toBe(true);
+    expect(dates.has(utcDay(s.now, -1))).toBe(true);
+    expect(dates.has(utcDay(s.now, -30))).toBe(true);
+    expect(dates.has(utcDay(s.now, -31))).toBe(false);
+    const yesterday = rows.filter((r) => r.date === utcDay(s.now, -1) && r.model === 'openai/gpt-4.1');
+    expect(yesterday.map((r) => r.provider_name).sort()).toEqual(['Azure', 'OpenAI']);
+    const shortNames = new Set(rows.map((r) => String(r.model)).filter((m) => m.endsWith('/gpt-oss-120b')));
+    expect(shortNames.size).toBe(2);
+  });
+
+  test('default rows are built relative to the given now', async () => {
+    const now = new Date('2025-03-01T12:00:00Z');
+    const fixed = await startStandIn({ now });
+    try {
+      const res = await fetch(`${fixed.url}/activity`, { headers: { authorization: `Bearer ${MGMT_KEY}` } });
+      const rows = ((await res.json()) as { data: Array<{ date: string }> }).data;
+      const dates = [...new Set(rows.map((r) => r.date))].sort();
+      expect(dates[0]).toBe('2025-01-30');
+      expect(dates.at(-1)).toBe('2025-03-01');
+      expect(dates).toContain('2025-02-28');
+    } finally {
+      await fixed.close();
+    }
+  });
+
+  test('honours date, and refuses dates outside the last 30 completed days', async () => {
+    const day = utcDay(s.now, -3);
+    const { status, body } = await getJson(`/activity?date=${day}`, MGMT_KEY);
+    expect(status).toBe(200);
+    expect(body.data.length).toBeGreaterThan(0);
+    expect(body.data).toEqual(defaultActivityRows(s.now).filter((r) => r.date === day));
+    for (const bad of [utcDay(s.now, 0), utcDay(s.now, -31), 'yesterday']) {
+      const res = await getJson(`/activity?date=${bad}`, MGMT_KEY);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe(400);
+    }
+  });
+});
+
+describe('/keys', () => {
+  test('pages with offset until an empty page; disabled keys only on request', async () => {
+    const page = async (q: string): Promise<Array<{ hash: string; disabled: boolean }>> =>
+      (await getJson(`/keys${q}`, MGMT_KEY)).body.data;
+    const enabled = defaultKeys(s.now).filter((k) => !k.disabled);
+    expect(await page('')).toEqual(enabled.slice(0, 2));
+    expect(await page('?offset=2')).toEqual(enabled.slice(2));
+    expect(await page('?offset=2&include_disabled=true')).toEqual(defaultKeys(s.now).slice(2, 4));
+    expect(await page('?offset=3&include_disabled=true')).toEqual([]);
+    expect((await getJson('/keys?offset=-1', MGMT_KEY)).status).toBe(400);
+  });
+});
+
+describe('default data is one consistent account', () => {
+  test.each([
+    ['a Wednesday mid-month', '2025-03-12T15:00:00Z'],
+    ['a Monday', '2025-03-10T08:00:00Z'],
+    ['the 1st of a month', '2025-03-01T23:59:00Z'],
+    ['the 31st of a month', '2025-03-31T00:01:00Z'],
+  ])('%s: keys’ counters add up to the activity, credits cover the keys', (_name, iso) => {
+    const now = new Date(iso);
+    const rows = defaultActivityRows(now);
+    const sumRows = (from: string, field: 'usage' | 'byok_usage_inference'): number =>
+      rows.filter((r) => r.date >= from).reduce((sum, r) => sum + r[field], 0);
+    const dow = (now.getUTCDay() + 6) % 7;
+    const windows = {
+      daily: utcDay(now, 0),
+      weekly: utcDay(now, -dow),
+      monthly: utcDay(now, 1 - now.getUTCDate()),
+    };
+    const keys = defaultKeys(now);
+    for (const [period, from] of Object.entries(windows) as Array<[keyof typeof windows, string]>) {
+      const total = keys.reduce((sum, k) => sum + k[`usage_${period}`], 0);
+      const byok = keys.reduce((sum, k) => sum + k[`byok_usage_${period}`], 0);
+      expect(total, period).toBeCloseTo(sumRows(from, 'usage'), 5);
+      expect(byok, period).toBeCloseTo(sumRows(from, 'byok_usage_inference'), 5);
+    }
+    const api = defaultApiKeyInfo(now);
+    expect(api.usage_daily).toBeGreaterThan(0);
+    expect(api.usage_daily).toBeLessThanOrEqual(api.usage_weekly);
+    expect(api.usage_daily).toBeLessThanOrEqual(api.usage_monthly);
+    expect(Math.max(api.usage_weekly, api.usage_monthly)).toBeLessThan(api.usage);
+    expect(keys[0]).toMatchObject({ label: api.label, usage: api.usage, usage_daily: api.usage_daily });
+    const credits = defaultCredits(now);
+    expect(credits.total_usage).toBeCloseTo(keys.reduce((sum, k) => sum + k.usage, 0) + 2.5, 5);
+    expect(credits.total_credits).toBeGreaterThan(credits.total_usage);
+    for (const k of keys) if (k.limit !== null) expect(k.limit_remaining).toBeCloseTo(k.limit - k.usage_monthly, 5);
+  });
+});
+
+describe('setData', () => {
+  test('replaces parts of the data', async () => {
+    s.setData({ apiKeyInfo: { ...defaultApiKeyInfo(s.now), limit: 20, limit_remaining: 12.5, limit_reset: 'monthly' } });
+    const { body } = await getJson('/key');
+    expect(body.data.limit).toBe(20);
+    expect(body.data.limit_remaining).toBe(12.5);
+    expect((await getJson('/credits', MGMT_KEY)).body.data).toEqual(defaultCredits(s.now));
+  });
+});
+
+describe('faults', () => {
+  test('status with times: first N requests only, then normal', async () => {
+    s.setFault('/key', { status: 429, headers: { 'retry-after': '1' }, times: 1 });
+    const first = await get('/key');
+    expect(first.status).toBe(429);
+    expect(first.headers.get('retry-after')).toBe('1');
+    expect(await first.json()).toEqual({ error: { code: 429, message: expect.any(String) } });
+    expect((await get('/key')).status).toBe(200);
+  });
+
+  test('status fault applies before auth checks and to any key', async () => {
+    s.setFault('/credits', { status: 500 });
+    for (const key of [API_KEY, MGMT_KEY, null]) expect((await get('/credits', key)).status).toBe(500);
+    s.setFault('/credits', undefined);
+    expect((await get('/credits', MGMT_KEY)).status).toBe(200);
+  });
+
+  test('status with a custom body', async () => {
+    s.setFault('/key', { status: 503, body: 'upstream overloaded' });
+    const res = await get('/key');
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe('upstream overloaded');
+  });
+
+  test('hang: accepted, never answered; close() still finishes', async () => {
+    s.setFault('/key', { kind: 'hang' });
+    await expect(get('/key', API_KEY, { signal: AbortSignal.timeout(300) })).rejects.toThrow();
+    expect(s.requestsTo('/key')).toHaveLength(1);
+    expect(s.requestsTo('/key')[0]?.endedAt).toBeUndefined();
+    // A second, still-pending request must not keep close() waiting.
+    const pending = get('/key', API_KEY, { signal: AbortSignal.timeout(10_000) }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = Date.now();
+    await s.close();
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(await pending).toBeInstanceOf(Error);
+  });
+
+  test('reset: the connection drops without an answer', async () => {
+    s.setFault('/key', { kind: 'reset' });
+    await expect(get('/key')).rejects.toThrow(/fetch failed/);
+  });
+
+  test('reset-mid-body: headers and half the body, then the connection drops', async () => {
+    s.setFault('/key', { kind: 'reset-mid-body' });
+    const res = await get('/key');
+    expect(res.status).toBe(200);
+    const full = JSON.stringify({ data: defaultApiKeyInfo(s.now) });
+    expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(full)));
+    await expect(res.text()).rejects.toThrow();
+  });
+
+  test('truncated-json: a complete 200 whose body is cut JSON', async () => {
+    s.setFault('/key', { kind: 'truncated-json' });
+    const res = await get('/key');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.text()).toBe(TRUNCATED_JSON);
+    expect(() => JSON.parse(TRUNCATED_JSON)).toThrow();
+  });
+
+  test('html: an edge error page', async () => {
+    s.setFault('/key', { kind: 'html', status: 502 });
+    const res = await get('/key');
+    expect(res.status).toBe(502);
+    expect(res.headers.get('content-type')).toBe('text/html');
+    const text = await res.text();
+    expect(text).toContain('<title>502 Bad Gateway</title>');
+  });
+
+  test('json: any body and status', async () => {
+    s.setFault('/key', { kind: 'json', body: { data: [] } });
+    expect(await getJson('/key')).toEqual({ status: 200, body: { data: [] } });
+    s.setFault('/key', { kind: 'json', body: 'x', status: 418 });
+    expect(await getJson('/key')).toEqual({ status: 418, body: 'x' });
+  });
+
+  test('slow-drip: the normal body, one byte per interval', async () => {
+    s.setFault('/credits', { kind: 'slow-drip', intervalMs: 5 });
+    const t0 = Date.now();
+    const res = await get('/credits', MGMT_KEY);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const ms = Date.now() - t0;
+    expect(JSON.parse(text)).toEqual({ data: defaultCredits(s.now) });
+    expect(ms).toBeGreaterThanOrEqual((text.length - 1) * 5 * 0.8);
+  });
+
+  test('redirect: status and location, not followed by the stand-in', async () => {
+    s.setFault('/key', { kind: 'redirect', location: 'http://127.0.0.1:9/elsewhere' });
+    const res = await get('/key', API_KEY, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('http://127.0.0.1:9/elsewhere');
+    s.setFault('/key', { kind: 'redirect', location: '/api/v1/credits', status: 307 });
+    expect((await get('/key', API_KEY, { redirect: 'manual' })).status).toBe(307);
+  });
+
+  test('times works for non-status faults too', async () => {
+    s.setFault('/key', { kind: 'reset', times: 1 });
+    await expect(get('/key')).rejects.toThrow();
+    expect((await get('/key')).status).toBe(200);
+  });
+
+  test('faults on one path leave the others alone', async () => {
+    s.setFault('/credits', { kind: 'hang' });
+    expect((await get('/key')).status).toBe(200);
+  });
+});
+
+describe('latency', () => {
+  test('delays every answer; settable at start and later', async () => {
+    const slow = await startStandIn({ latencyMs: 150 });
+    try {
+      const t0 = Date.now();
+      const res = await fetch(`${slow.url}/key`, { headers: { authorization: `Bearer ${API_KEY}` } });
+      expect(res.status).toBe(200);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+      slow.latencyMs = 0;
+      const t1 = Date.now();
+      await (await fetch(`${slow.url}/key`, { headers: { authorization: `Bearer ${API_KEY}` } })).text();
+      expect(Date.now() - t1).toBeLessThan(140);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  test('concurrent requests overlap in the record', async () => {
+    s.latencyMs = 200;
+    await Promise.all([get('/key'), get('/credits', MGMT_KEY), get('/activity', MGMT_KEY)]);
+    const [a, b, c] = s.requests;
+    for (const [x, y] of [
+      [a, b],
+      [a, c],
+      [b, c],
+    ] as const) {
+      expect(x!.startedAt).toBeLessThan(y!.endedAt!);
+      expect(y!.startedAt).toBeLessThan(x!.endedAt!);
+    }
+  });
+});
