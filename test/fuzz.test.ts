@@ -176,3 +176,36 @@ describe('fuzzed responses', () => {
     expect(report.warnings[0]?.message).toContain('too large to add up');
   });
 });
+
+describe('fuzzed responses through the built CLI', () => {
+  test('exit 0 with a clean report, or exit 6 with one clean line; never NaN, undefined, Infinity or a stack', async () => {
+    const { startStandIn, API_KEY, MGMT_KEY } = await import('./server.js');
+    const { runCli } = await import('./run-cli.js');
+    const standIn = await startStandIn();
+    let runs = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(keyBody, creditsBody, activityBody, keyListBody, async (kb, cb, ab, lb) => {
+          const bodies = { '/key': kb, '/credits': cb, '/activity': ab, '/keys': lb } as const;
+          for (const [path, body] of Object.entries(bodies)) {
+            standIn.setFault(path as keyof typeof bodies, { status: 200, body: JSON.stringify(body) ?? '', headers: { 'content-type': 'application/json' } });
+          }
+          const result = await runCli(['--json'], { env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY, OPENROUTER_BASE_URL: standIn.url } });
+          runs += 1;
+          expect([0, 6]).toContain(result.code);
+          expect(result.stderr).not.toMatch(/\n\s+at |undefined|Infinity|(?<!")NaN(?!")/);
+          if (result.code === 6) {
+            expect(result.stdout).toBe('');
+            expect(result.stderr).toMatch(/^openrouter-usage: \/key: invalid response: [^\n]+\n$/);
+          } else {
+            expect(everyNumberIsReal(JSON.parse(result.stdout))).toBe(true);
+          }
+        }),
+        { numRuns: 25 },
+      );
+    } finally {
+      await standIn.close();
+    }
+    expect(runs).toBe(25);
+  }, 60_000);
+});
