@@ -1,89 +1,10 @@
-import { Command, CommanderError, Option } from 'commander';
-import { CliError, ExitCode, toCliError } from './errors.js';
-import { FORMATS, integerIn, secondsIn, usd, type CliOptions, type KeysOptions } from './options.js';
-import { DEFAULT_WATCH_SECONDS, MIN_WATCH_SECONDS } from './watch-limits.js';
+import { ExitCode } from './errors.js';
 import { redact } from './redact.js';
 
-const EXIT_CODES = `Exit codes:
-  0  report printed (a part that could not be fetched is named in a warning)
-  1  internal error (a bug: please report it)
-  2  usage or configuration error (bad flag, missing key)
-  3  key rejected (HTTP 401 or 403 on an endpoint the run needs)
-  4  still rate-limited after retries
-  5  network failure, timeout or server error after retries
-  6  response not JSON or not the documented shape
-  7  a --min-balance / --max-today / --max-month threshold was crossed (the report is still printed)
-  130 interrupted`;
-
-const EXAMPLES = `Examples:
-  $ openrouter-usage                      live totals, balance, top models of the last 7 days
-  $ openrouter-usage --days 30 --top 0    every model of the last 30 completed UTC days
-  $ openrouter-usage --by provider --details
-  $ openrouter-usage --json | jq .credits.remaining
-  $ openrouter-usage --min-balance 5 --max-today 20 || notify-send "OpenRouter"
-  $ openrouter-usage --format oneline --cache 60    for tmux or a shell prompt
-  $ openrouter-usage --format csv --days 30 > spend.csv
-  $ openrouter-usage --watch              a live dashboard, refreshed every minute
-  $ openrouter-usage keys                 every key of the account (management key)
-  $ openrouter-usage --demo               sample output, no key or network needed
-
-Keys: OPENROUTER_API_KEY (required) and OPENROUTER_MGMT_KEY (optional, a management key
-for the balance, account totals and the breakdown), from the environment, --env-file,
-./credentials.env, or $XDG_CONFIG_HOME/openrouter-usage/credentials.env; the first place
-that has a key wins.`;
-
-/** Flags every command shares: where to ask, how long to wait, how to print. */
-function addCommonOptions(command: Command): Command {
-  return command
-    .option('--json', 'print one JSON document (schemaVersion 1); short for --format json')
-    .addOption(new Option('--format <format>', 'output: text, json, markdown, csv (the breakdown) or oneline (status bars)').choices(FORMATS))
-    .addOption(new Option('--timeout <seconds>', 'limit for each HTTP attempt').default(20).argParser(secondsIn(0.1, 600)))
-    .addOption(new Option('--deadline <seconds>', 'limit for the whole run, retries included').default(45).argParser(secondsIn(1, 3600)))
-    .addOption(new Option('--base-url <url>', 'API base URL (https, or http to localhost only)').env('OPENROUTER_BASE_URL'))
-    .option('--env-file <path>', 'read keys from this file (dotenv format)')
-    .option('--no-color', 'no colours (also: NO_COLOR, or stdout not a terminal)')
-    .option('--demo', 'use sample data shipped in the package: no key, no network')
-    .option('--debug', 'log each HTTP attempt to stderr (keys masked)');
-}
-
-export function buildProgram(run: { report: (o: CliOptions) => Promise<void>; keys: (o: KeysOptions) => Promise<void> }): Command {
-  const program = new Command('openrouter-usage')
-    .description('What you are spending on OpenRouter: live Today / Week / Month totals, credit balance, and where the money went.')
-    .version(__VERSION__, '-v, --version', 'print the version')
-    .helpOption('-h, --help', 'show this help')
-    .addOption(new Option('--days <n>', 'breakdown window, in completed UTC days (1-30)').default(7).argParser(integerIn(1, 30)))
-    .addOption(new Option('--top <n>', 'rows listed in the text breakdown; 0 lists all').default(8).argParser(integerIn(0, Number.MAX_SAFE_INTEGER)))
-    .addOption(new Option('--by <group>', 'group the text breakdown by').choices(['model', 'provider', 'day']).default('model'))
-    .addOption(new Option('--scope <scope>', 'breakdown of the whole account, or of the API key in use').choices(['account', 'key']).default('account'))
-    .option('--details', 'a table with tokens and $ per million tokens')
-    .option('--full-names', 'full model ids (openai/gpt-4.1) instead of short names')
-    .addOption(new Option('--min-balance <usd>', 'exit 7 when the balance is below this').argParser(usd))
-    .addOption(new Option('--max-today <usd>', "exit 7 when today's spend is above this").argParser(usd))
-    .addOption(new Option('--max-month <usd>', "exit 7 when this month's spend is above this").argParser(usd))
-    .addOption(new Option('--cache <seconds>', 'reuse answers fetched less than this long ago (for status bars and agents that poll)').argParser(integerIn(0, 86_400)))
-    .addOption(
-      new Option('--watch [seconds]', `redraw the report in place every N seconds (minimum ${MIN_WATCH_SECONDS}, default ${DEFAULT_WATCH_SECONDS}) until Ctrl-C`).argParser(
-        integerIn(MIN_WATCH_SECONDS, 86_400),
-      ),
-    )
-    .enablePositionalOptions()
-    .showSuggestionAfterError(true)
-    .allowExcessArguments(false)
-    .addHelpText('after', `\n${EXAMPLES}\n\n${EXIT_CODES}\n`)
-    .action((options: CliOptions) => run.report(options));
-  addCommonOptions(program);
-
-  const keys = program
-    .command('keys')
-    .description("every API key of the account with today/week/month spend and cap (needs a management key)")
-    .option('--include-disabled', 'list disabled keys too')
-    .allowExcessArguments(false)
-    .action((options: KeysOptions) => run.keys(options));
-  addCommonOptions(keys);
-  return program;
-}
-
-/** Runs the command line and returns the exit code; the caller sets it. Nothing here prints a stack. */
+/**
+ * The entry. It loads nothing it does not need: `--version` answers before commander is even read,
+ * and the command line parser, the HTTP client and the schemas load only on the paths that use them.
+ */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
   // A reader that stops early (`| head`) is not an error: end quietly, as Unix tools do.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -91,74 +12,15 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     process.stderr.write(`openrouter-usage: cannot write the report: ${error.message}\n`);
     process.exit(ExitCode.internal);
   });
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+    process.stdout.write(`${__VERSION__}\n`);
+    return ExitCode.ok;
+  }
   try {
-    return await parseAndRun(argv);
+    return await (await import('./program.js')).parseAndRun(argv);
   } catch (error) {
-    process.stderr.write(`openrouter-usage: ${redact(toCliError(error).message)}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`openrouter-usage: internal error: ${redact(message)}\n`);
     return ExitCode.internal;
   }
-}
-
-type Runner<T> = (options: T, context: { signal: AbortSignal }) => Promise<number>;
-
-/** Runs a command's lazily loaded body; every failure becomes one stderr line and an exit code. */
-async function runGuarded<T>(options: T, load: () => Promise<Runner<T>>): Promise<number> {
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort(new CliError('aborted', 'interrupted'));
-  process.once('SIGINT', onSigint);
-  try {
-    // Loaded only here, so --help and --version never pay for the HTTP client and the schemas.
-    return await (await load())(options, { signal: controller.signal });
-  } catch (error) {
-    if (controller.signal.aborted) {
-      process.stderr.write('openrouter-usage: interrupted\n');
-      return 130;
-    }
-    const failure = toCliError(error);
-    process.stderr.write(`openrouter-usage: ${redact(failure.message)}\n`);
-    return failure.exitCode;
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
-}
-
-async function parseAndRun(argv: readonly string[]): Promise<number> {
-  let exitCode: number = ExitCode.ok;
-  const guarded =
-    <T>(load: () => Promise<Runner<T>>) =>
-    async (options: T): Promise<void> => {
-      exitCode = await runGuarded(options, load);
-    };
-
-  const program = buildProgram({
-    report: guarded<CliOptions>(async () => (await import('./run.js')).runReport),
-    keys: guarded<KeysOptions>(async () => (await import('./keys-command.js')).runKeys),
-  });
-  let usageMessage: string | undefined;
-  const firstLine = (text: string) => text.split('\n').find((line) => line.trim() !== '');
-  program.exitOverride();
-  for (const command of [program, ...program.commands]) {
-    command.exitOverride().configureOutput({
-      // Commander's own error text arrives here; it is reprinted below as one line.
-      writeErr: (text) => {
-        usageMessage ??= firstLine(text);
-      },
-      outputError: (text) => {
-        usageMessage = firstLine(text);
-      },
-    });
-  }
-
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.exitCode === 0) return ExitCode.ok;
-      const message = (usageMessage ?? error.message).replace(/^error: /, '');
-      process.stderr.write(`openrouter-usage: ${redact(message)} (see --help)\n`);
-      return ExitCode.usage;
-    }
-    throw error;
-  }
-  return exitCode;
 }

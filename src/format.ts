@@ -6,7 +6,8 @@ export function formatUsd(amount: number): string {
   if (amount === 0) return '$0.00';
   if (Math.abs(amount) * 100 > Number.MAX_SAFE_INTEGER) {
     // Beyond exact cents; no real bill gets here, but an absurd answer must still print as a number.
-    return `${amount < 0 ? '-' : ''}$${HUGE.format(Math.abs(amount))}`;
+    huge ??= new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    return `${amount < 0 ? '-' : ''}$${huge.format(Math.abs(amount))}`;
   }
   const cents = Math.round(Number((Math.abs(amount) * 100).toPrecision(12)));
   if (cents === 0) return amount > 0 ? '<$0.01' : '>-$0.01';
@@ -15,7 +16,8 @@ export function formatUsd(amount: number): string {
   return `${sign}$${whole}.${(cents % 100).toString().padStart(2, '0')}`;
 }
 
-const HUGE = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+// Made on first use: the first Intl object of a process costs about 10 ms, and no real bill needs it.
+let huge: Intl.NumberFormat | undefined;
 
 export function formatCount(value: number): string {
   return value.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');

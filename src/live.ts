@@ -7,18 +7,10 @@ import { gatherResponses } from './gather.js';
 import { HttpClient } from './http.js';
 import type { CliOptions, CommonOptions } from './options.js';
 import { redact, registerSecret } from './redact.js';
-import type { Responses } from './report.js';
+import type { Fetched } from './present.js';
 
 /** Keys and settings in, validated answers out. Loaded only for a live report, never for --demo. */
-export interface LiveResult {
-  responses: Responses;
-  configWarnings: string[];
-  /** When the answers were fetched: now, or earlier when they came from the cache. */
-  fetchedAt: Date;
-  fromCache: boolean;
-}
-
-export async function fetchLive(options: CliOptions, signal: AbortSignal, started: number): Promise<LiveResult> {
+export async function fetchLive(options: CliOptions, signal: AbortSignal, started: number): Promise<Fetched> {
   const baseUrl = validateBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
   const credentials = resolveCredentials({ env: process.env, cwd: process.cwd(), envFile: options.envFile });
   registerSecret(credentials.apiKey.value);

@@ -1,9 +1,7 @@
 import { CliError, ExitCode } from './errors.js';
 import { formatOf, type CliOptions } from './options.js';
+import type { Fetched } from './present.js';
 import { redact } from './redact.js';
-import { buildReport, type Report, type Responses } from './report.js';
-import { renderReport } from './render/index.js';
-import { ONELINE_FAILURE, renderOneline } from './render/oneline.js';
 
 export interface RunContext {
   signal: AbortSignal;
@@ -12,33 +10,23 @@ export interface RunContext {
 /** Exit code of a run whose report was printed but crossed a --min-balance / --max-* threshold. */
 export const THRESHOLD_CROSSED = 7;
 
-export interface Fetched {
-  responses: Responses;
-  configWarnings: string[];
-  fetchedAt: Date;
-  fromCache: boolean;
-}
-
-/** The answers for one report: the demo's, the cache's, or the API's. */
-export async function fetchResponses(options: CliOptions, signal: AbortSignal): Promise<Fetched> {
+/**
+ * The answers for one report (the demo's, the cache's, or the API's) and the code that presents
+ * them. The requests leave first; the report and renderers load while they are on the wire.
+ */
+export async function fetchAndLoad(options: CliOptions, signal: AbortSignal): Promise<{ fetching: Promise<Fetched>; present: typeof import('./present.js') }> {
   const started = Date.now();
+  let fetching: Promise<Fetched>;
   if (options.demo) {
     const now = new Date(started);
-    return { responses: (await import('./demo/responses.js')).demoResponses(now), configWarnings: [], fetchedAt: now, fromCache: false };
+    fetching = import('./demo/responses.js').then((demo) => ({ responses: demo.demoResponses(now), configWarnings: [], fetchedAt: now, fromCache: false }));
+  } else {
+    const live = await import('./live.js');
+    fetching = live.fetchLive(options, signal, started);
   }
-  return (await import('./live.js')).fetchLive(options, signal, started);
-}
-
-export function reportFrom(fetched: Fetched, options: CliOptions): Report {
-  return buildReport(fetched.responses, {
-    days: options.days,
-    now: fetched.fetchedAt,
-    generatedAt: new Date(),
-    demo: options.demo === true,
-    configWarnings: fetched.configWarnings,
-    scope: options.scope,
-    thresholds: { minBalance: options.minBalance, maxToday: options.maxToday, maxMonth: options.maxMonth },
-  });
+  // Nothing awaits `fetching` until the code below has loaded: keep an early failure from counting as unhandled.
+  fetching.catch(() => undefined);
+  return { fetching, present: await import('./present.js') };
 }
 
 /** The report path: settings in, requests out, one report model, one renderer, stdout. */
@@ -49,16 +37,17 @@ export async function runReport(options: CliOptions, { signal }: RunContext): Pr
     return (await import('./watch.js')).watch(options, signal);
   }
 
+  const { fetching, present } = await fetchAndLoad(options, signal);
   let fetched: Fetched;
   try {
-    fetched = await fetchResponses(options, signal);
+    fetched = await fetching;
   } catch (error) {
     // A status bar shows whatever is printed: a short marker, or the last good figures marked stale.
-    if (format === 'oneline' && !signal.aborted) await write(await onelineFallback(options));
+    if (format === 'oneline' && !signal.aborted) await write(await onelineFallback(options, present));
     throw error;
   }
 
-  const report = reportFrom(fetched, options);
+  const report = present.reportFrom(fetched, options);
   for (const warning of report.warnings) {
     process.stderr.write(`${redact(warning.message.startsWith('warning:') ? warning.message : `warning: ${warning.message}`)}\n`);
   }
@@ -69,7 +58,7 @@ export async function runReport(options: CliOptions, { signal }: RunContext): Pr
         : 'note: /activity failed; printing the CSV header only\n',
     );
   }
-  await write(renderReport(report, format, options));
+  await write(present.renderReport(report, format, options));
 
   // The report is printed first: a cron job's mail then shows the figures beside the alert.
   if (report.thresholdError) {
@@ -80,12 +69,12 @@ export async function runReport(options: CliOptions, { signal }: RunContext): Pr
   return report.alerts.length > 0 ? THRESHOLD_CROSSED : ExitCode.ok;
 }
 
-async function onelineFallback(options: CliOptions): Promise<string> {
-  if (options.demo) return ONELINE_FAILURE;
+async function onelineFallback(options: CliOptions, present: typeof import('./present.js')): Promise<string> {
+  if (options.demo) return present.ONELINE_FAILURE;
   const entry = (await import('./live.js')).lastGood(options);
-  if (!entry) return ONELINE_FAILURE;
-  const report = reportFrom({ responses: entry.responses, configWarnings: [], fetchedAt: new Date(entry.fetchedAt), fromCache: true }, options);
-  return renderOneline(report, age(Date.now() - Date.parse(entry.fetchedAt)));
+  if (!entry) return present.ONELINE_FAILURE;
+  const report = present.reportFrom({ responses: entry.responses, configWarnings: [], fetchedAt: new Date(entry.fetchedAt), fromCache: true }, options);
+  return present.renderOneline(report, age(Date.now() - Date.parse(entry.fetchedAt)));
 }
 
 function age(ms: number): string {

@@ -1,8 +1,8 @@
 import { CliError, ExitCode } from './errors.js';
 import type { CliOptions } from './options.js';
 import { redact } from './redact.js';
-import { chalkFor, renderReport } from './render/index.js';
-import { fetchResponses, reportFrom } from './run.js';
+import { chalkFor } from './render/index.js';
+import { fetchAndLoad } from './run.js';
 
 import { DEFAULT_WATCH_SECONDS } from './watch-limits.js';
 
@@ -21,9 +21,9 @@ export async function watch(options: CliOptions, signal: AbortSignal): Promise<n
   while (!signal.aborted) {
     let status: string;
     try {
-      const fetched = await fetchResponses(options, signal);
-      const report = reportFrom(fetched, options);
-      lastGood = { text: renderReport(report, 'text', options), at: new Date() };
+      const { fetching, present } = await fetchAndLoad(options, signal);
+      const report = present.reportFrom(await fetching, options);
+      lastGood = { text: present.renderReport(report, 'text', options), at: new Date() };
       const warnings = report.warnings.map((w) => chalk.yellow(`warning: ${redact(w.message)}`));
       status = [...warnings, chalk.dim(`Refreshed ${clock(lastGood.at)}; next in ${seconds} s. Ctrl-C to stop.`)].join('\n');
     } catch (error) {

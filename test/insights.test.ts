@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { accountTotals } from '../src/insights/account.js';
 import { checkThresholds, type Figure } from '../src/insights/alerts.js';
 import { dailySeries, monthToDateFromRows, trendOf } from '../src/insights/breakdown.js';
@@ -160,5 +160,22 @@ describe('table and sparkline', () => {
     expect(sparkline([0, 1, 8, 0.001])).toBe('▁▂█▂');
     expect(sparkline([0, 0])).toBe('▁▁');
     expect(sparkline([])).toBe('');
+  });
+});
+
+describe('end of the UTC day in the local zone (no Intl)', () => {
+  const saved = process.env.TZ;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.TZ;
+    else process.env.TZ = saved;
+  });
+  test.each([
+    ['UTC', '00:00 UTC (in 9 h 0 min)'],
+    ['Europe/Berlin', '01:00 UTC+1 (in 9 h 0 min)'],
+    ['Asia/Kolkata', '05:30 UTC+5:30 (in 9 h 0 min)'],
+    ['America/Los_Angeles', '17:00 UTC-7 (in 9 h 0 min)'],
+  ])('TZ=%s', (zone, expected) => {
+    process.env.TZ = zone;
+    expect(describeUtcDayEnd(now)).toBe(expected);
   });
 });

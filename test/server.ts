@@ -390,7 +390,8 @@ export function defaultData(now: Date): StandInData {
     credits: defaultCredits(now),
     activity: defaultActivityRows(now),
     keys: defaultKeys(now),
-    keysPageSize: 2,
+    // As documented for the real /keys: "the most recent 100 API keys", paged by offset.
+    keysPageSize: 100,
   };
 }
 

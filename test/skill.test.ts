@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { describe, expect, test } from 'vitest';
-import { buildProgram } from '../src/cli.js';
+import { buildProgram } from '../src/program.js';
 import { ROOT, runCli } from './run-cli.js';
 
 const skill = readFileSync(join(ROOT, 'SKILL.md'), 'utf8');

@@ -1,8 +1,14 @@
 import { CliError } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../http.js';
 import { redact } from '../redact.js';
-import { activitySchema, creditsSchema, keyListSchema, keySchema, type ActivityRow, type CreditsData, type KeyData, type KeyListItem } from './schemas.js';
-import { parseBody } from './validate.js';
+import type { ActivityRow, CreditsData, KeyData, KeyListItem } from './schemas.js';
+
+/**
+ * The schemas (and zod) load while the first requests are on the wire, not before they leave:
+ * a report's time is then the slowest answer, not module loading plus the slowest answer.
+ */
+let validation: Promise<typeof import('./validation.js')> | undefined;
+const validator = () => (validation ??= import('./validation.js'));
 
 /** Names the environment variable a key came from, so messages can say which one to fix. */
 export interface NamedKey {
@@ -10,39 +16,53 @@ export interface NamedKey {
   name: 'OPENROUTER_API_KEY' | 'OPENROUTER_MGMT_KEY';
 }
 
-export async function fetchKey(http: HttpClient, key: NamedKey): Promise<KeyData> {
-  const response = await http.get('/key', key.value);
-  return parseBody('/key', expectOk('/key', response, key), contentType(response), keySchema).data;
+async function getValid<T>(
+  http: HttpClient,
+  path: '/key' | '/credits' | '/activity' | '/keys',
+  key: NamedKey,
+  query: Record<string, string> | undefined,
+  schema: (v: Awaited<ReturnType<typeof validator>>) => import('zod/mini').ZodMiniType<{ data: T }>,
+): Promise<T> {
+  const [response, v] = await Promise.all([http.get(path, key.value, query), validator()]);
+  return v.parseBody(path, expectOk(path, response, key), contentType(response), schema(v)).data;
 }
 
-export async function fetchCredits(http: HttpClient, key: NamedKey): Promise<CreditsData> {
-  const response = await http.get('/credits', key.value);
-  return parseBody('/credits', expectOk('/credits', response, key), contentType(response), creditsSchema).data;
+export function fetchKey(http: HttpClient, key: NamedKey): Promise<KeyData> {
+  return getValid(http, '/key', key, undefined, (v) => v.keySchema);
+}
+
+export function fetchCredits(http: HttpClient, key: NamedKey): Promise<CreditsData> {
+  return getValid(http, '/credits', key, undefined, (v) => v.creditsSchema);
 }
 
 /** `apiKeyHash` narrows the account's activity to one key (the hash as /keys lists it). */
-export async function fetchActivity(http: HttpClient, key: NamedKey, apiKeyHash?: string): Promise<ActivityRow[]> {
-  const response = await http.get('/activity', key.value, apiKeyHash ? { api_key_hash: apiKeyHash } : undefined);
-  return parseBody('/activity', expectOk('/activity', response, key), contentType(response), activitySchema).data;
+export function fetchActivity(http: HttpClient, key: NamedKey, apiKeyHash?: string): Promise<ActivityRow[]> {
+  return getValid(http, '/activity', key, apiKeyHash ? { api_key_hash: apiKeyHash } : undefined, (v) => v.activitySchema);
 }
 
 /** A guard against a server that ignores `offset` and returns the same page forever. */
 const MAX_KEY_PAGES = 200;
 
 /**
+ * /keys answers with "the most recent 100 API keys" a page, paged by `offset`
+ * (openrouter.ai/docs/features/provisioning-api-keys), so a shorter page is the last one and
+ * most accounts need one request, not a second that can only come back empty.
+ */
+export const KEYS_PAGE_SIZE = 100;
+
+/**
  * Every key of the account, disabled ones included (their spend this month still counts), read
- * page by page until a page comes back empty.
+ * page by page until a short or empty page.
  */
 export async function fetchKeyList(http: HttpClient, key: NamedKey): Promise<KeyListItem[]> {
   const all: KeyListItem[] = [];
   const seen = new Set<string>();
   for (let page = 0; page < MAX_KEY_PAGES; page += 1) {
-    const response = await http.get('/keys', key.value, { include_disabled: 'true', offset: String(all.length) });
-    const items = parseBody('/keys', expectOk('/keys', response, key), contentType(response), keyListSchema).data;
+    const items = await getValid(http, '/keys', key, { include_disabled: 'true', offset: String(all.length) }, (v) => v.keyListSchema);
     const fresh = items.filter((item) => !seen.has(item.hash));
-    if (fresh.length === 0) return all;
     for (const item of fresh) seen.add(item.hash);
     all.push(...fresh);
+    if (fresh.length === 0 || items.length < KEYS_PAGE_SIZE) return all;
   }
   throw new CliError('invalid-response', `/keys: invalid response: still more keys after ${MAX_KEY_PAGES} pages`, { endpoint: '/keys' });
 }

@@ -33,12 +33,25 @@ export function daysIntoMonth(now: Date): number {
   return Math.max(1, (now.getTime() - utcMonthStart(now).getTime()) / DAY_MS);
 }
 
-/** "01:00 CET (in 3 h 10 min)": when the current UTC day ends, in the reader's own time zone. */
+/**
+ * "01:00 UTC+1 (in 3 h 10 min)": when the current UTC day ends, in the reader's own time zone.
+ * Without a named zone this avoids Intl, whose first use costs a process about 10 ms.
+ */
 export function describeUtcDayEnd(now: Date, timeZone?: string): string {
   const end = nextUtcMidnight(now);
-  const format = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZoneName: 'short', ...(timeZone ? { timeZone } : {}) });
   const minutes = Math.ceil((end.getTime() - now.getTime()) / 60_000);
   const hours = Math.floor(minutes / 60);
   const left = hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
-  return `${format.format(end)} (in ${left})`;
+  return `${timeZone ? inZone(end, timeZone) : local(end)} (in ${left})`;
+}
+
+function local(moment: Date): string {
+  const pad = (n: number) => n.toString().padStart(2, '0');
+  const offset = -moment.getTimezoneOffset();
+  const zone = offset === 0 ? 'UTC' : `UTC${offset > 0 ? '+' : '-'}${Math.floor(Math.abs(offset) / 60)}${Math.abs(offset) % 60 ? `:${pad(Math.abs(offset) % 60)}` : ''}`;
+  return `${pad(moment.getHours())}:${pad(moment.getMinutes())} ${zone}`;
+}
+
+function inZone(moment: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZoneName: 'short', timeZone }).format(moment);
 }
