@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli.js';
+import module from 'node:module';
 
+// Node 22.1+ keeps compiled code between runs (about 5 ms a report); Node 20 has no such cache.
+module.enableCompileCache?.();
+const { main } = await import('../dist/cli.js');
 process.exitCode = await main();
