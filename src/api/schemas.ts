@@ -10,20 +10,25 @@ const spend = () => number().check(nonnegative());
 const optionalSpend = () => optional(nullable(spend()));
 const optionalCount = () => optional(nullable(int().check(nonnegative())));
 
+/** A key's live counters and cap, as both /key (one key) and /keys (every key) report them. */
+const keyCounters = () => ({
+  label: optional(nullable(string())),
+  usage: spend(),
+  usage_daily: spend(),
+  usage_weekly: spend(),
+  usage_monthly: spend(),
+  byok_usage: optionalSpend(),
+  byok_usage_daily: optionalSpend(),
+  byok_usage_weekly: optionalSpend(),
+  byok_usage_monthly: optionalSpend(),
+  limit: optional(nullable(number())),
+  limit_remaining: optional(nullable(number())),
+  limit_reset: optional(nullable(string())),
+});
+
 export const keySchema = looseObject({
   data: looseObject({
-    label: optional(nullable(string())),
-    usage: spend(),
-    usage_daily: spend(),
-    usage_weekly: spend(),
-    usage_monthly: spend(),
-    byok_usage: optionalSpend(),
-    byok_usage_daily: optionalSpend(),
-    byok_usage_weekly: optionalSpend(),
-    byok_usage_monthly: optionalSpend(),
-    limit: optional(nullable(number())),
-    limit_remaining: optional(nullable(number())),
-    limit_reset: optional(nullable(string())),
+    ...keyCounters(),
     include_byok_in_limit: optional(nullable(boolean())),
     is_free_tier: optional(nullable(boolean())),
     is_management_key: optional(nullable(boolean())),
@@ -56,21 +61,10 @@ export const activitySchema = looseObject({
 });
 
 export const keyListItemSchema = looseObject({
+  ...keyCounters(),
   hash: string(),
   name: optional(nullable(string())),
-  label: optional(nullable(string())),
   disabled: optional(nullable(boolean())),
-  usage: spend(),
-  usage_daily: spend(),
-  usage_weekly: spend(),
-  usage_monthly: spend(),
-  byok_usage: optionalSpend(),
-  byok_usage_daily: optionalSpend(),
-  byok_usage_weekly: optionalSpend(),
-  byok_usage_monthly: optionalSpend(),
-  limit: optional(nullable(number())),
-  limit_remaining: optional(nullable(number())),
-  limit_reset: optional(nullable(string())),
 });
 
 export const keyListSchema = looseObject({

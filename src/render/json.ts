@@ -3,7 +3,7 @@ import type { Alert } from '../insights/alerts.js';
 import type { DailyItem, ModelItem, ProviderItem } from '../insights/breakdown.js';
 import type { Discrepancy } from '../insights/discrepancy.js';
 import type { Runway } from '../insights/runway.js';
-import type { Report, Totals, Warning } from '../report.js';
+import type { Report, Warning } from '../report.js';
 
 /**
  * The --json document: a contract for scripts (README, "JSON output"). Add fields, never rename or
@@ -14,16 +14,7 @@ export interface JsonDocument {
   generatedAt: string;
   fetchedAt: string;
   demo: boolean;
-  key: {
-    label: string | null;
-    isManagementKey: boolean;
-    isFreeTier: boolean;
-    usage: Totals | null;
-    byokUsage: Totals | null;
-    limit: number | null;
-    limitRemaining: number | null;
-    limitReset: string | null;
-  };
+  key: Report['key'];
   /** Sum of every key's live counters (/keys); null without a management key or when /keys failed. */
   account: AccountTotals | null;
   credits: { total: number; used: number; remaining: number } | null;
