@@ -81,7 +81,8 @@ function expectOk(endpoint: string, response: HttpResponse, key: NamedKey): stri
     return fail('key-rejected', `${endpoint}: OpenRouter rejected ${key.name} (HTTP 401${suffix}); check that the key is complete and not revoked`);
   }
   if (status === 403) {
-    return fail('key-rejected', `${endpoint}: ${key.name} may not call this endpoint (HTTP 403${suffix})`);
+    const hint = key.name === 'OPENROUTER_MGMT_KEY' ? '; is it a management key (Settings → Management keys)?' : '';
+    return fail('key-rejected', `${endpoint}: ${key.name} may not call this endpoint (HTTP 403${suffix})${hint}`);
   }
   if (status >= 300 && status < 400) {
     // Following a redirect would hand the key to wherever it points.
