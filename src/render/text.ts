@@ -54,16 +54,16 @@ function totalsLines(report: Report, chalk: ChalkInstance): string[] {
   const lines: string[] = [];
   const { key, account } = report;
   const accountTotals = account.status === 'ok' ? account.value : undefined;
-  if (key.usage) {
-    lines.push(`${period(key.usage)}${accountTotals ? chalk.dim(' (this key)') : ''}`);
-    if (hasSpend(key.byokUsage)) lines.push(`BYOK: ${period(key.byokUsage!).replace('*', '')} ${chalk.dim('(billed by your own provider keys)')}`);
-  }
+  if (key.usage) lines.push(`${period(key.usage)}${accountTotals ? chalk.dim(' (this key)') : ''}`);
   if (accountTotals) {
     const count = `${accountTotals.keys} key${accountTotals.keys === 1 ? '' : 's'}`;
     lines.push(`Account: ${period(accountTotals.usage)} ${chalk.dim(`(${count})`)}`);
-    if (!key.usage && hasSpend(accountTotals.byokUsage)) {
-      lines.push(`Account BYOK: ${period(accountTotals.byokUsage).replace('*', '')} ${chalk.dim('(billed by your own provider keys)')}`);
-    }
+  }
+  // BYOK spend is billed by the user's own provider accounts: shown on its own line, never added in.
+  const byok = key.usage ? key.byokUsage : accountTotals?.byokUsage;
+  if (hasSpend(byok)) {
+    const whose = key.usage && accountTotals ? 'this key, ' : '';
+    lines.push(`BYOK: ${period(byok!).replace('*', '')} ${chalk.dim(`(${whose}billed by your own provider keys)`)}`);
   }
   if (!key.usage && !accountTotals) {
     lines.push(
