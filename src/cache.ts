@@ -21,7 +21,10 @@ export function cacheDir(env: NodeJS.ProcessEnv): string {
 }
 
 export function cachePath(env: NodeJS.ProcessEnv, identity: readonly string[]): string {
-  const hash = createHash('sha256').update(JSON.stringify(['openrouter-usage cache v1', ...identity])).digest('hex').slice(0, 32);
+  const hash = createHash('sha256')
+    .update(JSON.stringify(['openrouter-usage cache v1', ...identity]))
+    .digest('hex')
+    .slice(0, 32);
   return join(cacheDir(env), `${hash}.json`);
 }
 

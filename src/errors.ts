@@ -15,16 +15,7 @@ export const ExitCode = {
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 export type FailureKind =
-  | 'usage'
-  | 'config'
-  | 'key-rejected'
-  | 'rate-limited'
-  | 'network'
-  | 'timeout'
-  | 'http-status'
-  | 'invalid-response'
-  | 'aborted'
-  | 'internal';
+  'usage' | 'config' | 'key-rejected' | 'rate-limited' | 'network' | 'timeout' | 'http-status' | 'invalid-response' | 'aborted' | 'internal';
 
 const exitCodes: Record<FailureKind, number> = {
   usage: ExitCode.usage,

@@ -11,7 +11,9 @@ export function formatUsd(amount: number): string {
   }
   const cents = Math.round(Number((Math.abs(amount) * 100).toPrecision(12)));
   if (cents === 0) return amount > 0 ? '<$0.01' : '>-$0.01';
-  const whole = Math.floor(cents / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const whole = Math.floor(cents / 100)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const sign = amount < 0 ? '-' : '';
   return `${sign}$${whole}.${(cents % 100).toString().padStart(2, '0')}`;
 }

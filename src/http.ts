@@ -50,9 +50,7 @@ export class HttpClient {
       bodyTimeout: options.timeoutMs,
       connect: { timeout: options.timeoutMs },
     });
-    this.#dispatcher = this.#agent.compose(
-      retryInterceptor({ statusCodes: [...RETRY_STATUSES], methods: ['GET'], maxRetries: MAX_ATTEMPTS - 1 }),
-    );
+    this.#dispatcher = this.#agent.compose(retryInterceptor({ statusCodes: [...RETRY_STATUSES], methods: ['GET'], maxRetries: MAX_ATTEMPTS - 1 }));
   }
 
   async get(path: string, key: string, query?: Record<string, string>): Promise<HttpResponse> {
@@ -172,7 +170,8 @@ export class HttpClient {
           status,
         });
       }
-      if (status === 429) return new CliError('rate-limited', `${path}: still rate-limited (HTTP 429) after ${tries}; try again later`, { endpoint: path, status });
+      if (status === 429)
+        return new CliError('rate-limited', `${path}: still rate-limited (HTTP 429) after ${tries}; try again later`, { endpoint: path, status });
       return new CliError('http-status', `${path}: server error (HTTP ${status}) after ${tries}`, { endpoint: path, status });
     }
     const code = errorCode(error);

@@ -27,7 +27,10 @@ export interface KeysReport {
   warnings: string[];
 }
 
-export function buildKeysReport(items: readonly KeyListItem[], options: { includeDisabled: boolean; now: Date; demo: boolean; warnings: string[] }): KeysReport {
+export function buildKeysReport(
+  items: readonly KeyListItem[],
+  options: { includeDisabled: boolean; now: Date; demo: boolean; warnings: string[] },
+): KeysReport {
   const rows = items.map(toRow);
   const listed = options.includeDisabled ? rows : rows.filter((row) => !row.disabled);
   listed.sort((a, b) => b.usage.month - a.usage.month || b.usage.today - a.usage.today || (a.name ?? '').localeCompare(b.name ?? ''));

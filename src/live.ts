@@ -74,7 +74,11 @@ export async function fetchLiveKeys(options: CommonOptions, signal: AbortSignal,
   } catch (error) {
     await http.destroy();
     if (error instanceof CliError && error.status === 403 && key.name === 'OPENROUTER_API_KEY') {
-      throw new CliError('key-rejected', '/keys: the keys view needs a management key; set OPENROUTER_MGMT_KEY (OPENROUTER_API_KEY was refused with HTTP 403)', { endpoint: '/keys', status: 403 });
+      throw new CliError(
+        'key-rejected',
+        '/keys: the keys view needs a management key; set OPENROUTER_MGMT_KEY (OPENROUTER_API_KEY was refused with HTTP 403)',
+        { endpoint: '/keys', status: 403 },
+      );
     }
     throw error;
   }

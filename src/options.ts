@@ -40,7 +40,9 @@ export interface KeysOptions extends CommonOptions {
 export function integerIn(min: number, max: number): (value: string) => number {
   return (value) => {
     if (!/^\s*\d+\s*$/.test(value) || Number(value) < min || Number(value) > max) {
-      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `expected a whole number of at least ${min}` : `expected a whole number from ${min} to ${max}`);
+      throw new InvalidArgumentError(
+        max === Number.MAX_SAFE_INTEGER ? `expected a whole number of at least ${min}` : `expected a whole number from ${min} to ${max}`,
+      );
     }
     return Number(value);
   };

@@ -60,11 +60,14 @@ export function buildProgram(run: { report: (o: CliOptions) => Promise<void>; ke
     .addOption(new Option('--min-balance <usd>', 'exit 7 when the balance is below this').argParser(usd))
     .addOption(new Option('--max-today <usd>', "exit 7 when today's spend is above this").argParser(usd))
     .addOption(new Option('--max-month <usd>', "exit 7 when this month's spend is above this").argParser(usd))
-    .addOption(new Option('--cache <seconds>', 'reuse answers fetched less than this long ago (for status bars and agents that poll)').argParser(integerIn(0, 86_400)))
     .addOption(
-      new Option('--watch [seconds]', `redraw the report in place every N seconds (minimum ${MIN_WATCH_SECONDS}, default ${DEFAULT_WATCH_SECONDS}) until Ctrl-C`).argParser(
-        integerIn(MIN_WATCH_SECONDS, 86_400),
-      ),
+      new Option('--cache <seconds>', 'reuse answers fetched less than this long ago (for status bars and agents that poll)').argParser(integerIn(0, 86_400)),
+    )
+    .addOption(
+      new Option(
+        '--watch [seconds]',
+        `redraw the report in place every N seconds (minimum ${MIN_WATCH_SECONDS}, default ${DEFAULT_WATCH_SECONDS}) until Ctrl-C`,
+      ).argParser(integerIn(MIN_WATCH_SECONDS, 86_400)),
     )
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
@@ -75,7 +78,7 @@ export function buildProgram(run: { report: (o: CliOptions) => Promise<void>; ke
 
   const keys = program
     .command('keys')
-    .description("every API key of the account with today/week/month spend and cap (needs a management key)")
+    .description('every API key of the account with today/week/month spend and cap (needs a management key)')
     .option('--include-disabled', 'list disabled keys too')
     .allowExcessArguments(false)
     .action((options: KeysOptions) => run.keys(options));
@@ -92,7 +95,9 @@ async function runGuarded<T>(options: T, load: () => Promise<Runner<T>>): Promis
   process.once('SIGINT', onSigint);
   try {
     // Loaded only here, so --help and --version never pay for the HTTP client and the schemas.
-    return await (await load())(options, { signal: controller.signal });
+    return await (
+      await load()
+    )(options, { signal: controller.signal });
   } catch (error) {
     if (controller.signal.aborted) {
       process.stderr.write('openrouter-usage: interrupted\n');

@@ -163,18 +163,17 @@ function runwayOf(report: Report, now: Date): Runway | undefined {
 
 function discrepancyOf(report: Report, breakdownMonth: number, breakdownScope: 'account' | 'key'): Discrepancy | undefined {
   // Compare like with like where possible: a key's breakdown with the key's totals.
-  const totals =
-    breakdownScope === 'key' && report.key.usage ? { ...report.key.usage, scope: 'key' as const } : primaryTotals(report);
+  const totals = breakdownScope === 'key' && report.key.usage ? { ...report.key.usage, scope: 'key' as const } : primaryTotals(report);
   if (!totals) return undefined;
   return explainGap({ month: totals.month, today: totals.today, monthScope: totals.scope, breakdownMonth, breakdownScope });
 }
 
 function thresholdFigures(report: Report, responses: Responses): { balance: Figure; today: Figure; month: Figure } {
   const needsManagement = (what: string) => new CliError('config', `${what} needs a management key: set OPENROUTER_MGMT_KEY`);
-  const failure = (outcome: Outcome<unknown>, what: string): CliError =>
-    outcome.status === 'failed' ? outcome.error : needsManagement(what);
+  const failure = (outcome: Outcome<unknown>, what: string): CliError => (outcome.status === 'failed' ? outcome.error : needsManagement(what));
 
-  const balance: Figure = report.credits.status === 'ok' ? { value: report.credits.value.remaining, scope: 'account' } : { missing: failure(responses.credits, 'the balance') };
+  const balance: Figure =
+    report.credits.status === 'ok' ? { value: report.credits.value.remaining, scope: 'account' } : { missing: failure(responses.credits, 'the balance') };
   const totals = primaryTotals(report);
   const missingTotals = (): Figure => ({ missing: failure(responses.keys, 'the live totals of a management key') });
   const scope = totals?.scope === 'account' ? 'account' : 'this key';

@@ -30,7 +30,9 @@ export async function watch(options: CliOptions, signal: AbortSignal): Promise<n
       if (signal.aborted) break;
       const message = redact(error instanceof Error ? error.message : String(error));
       status = chalk.yellow(
-        `Refresh failed at ${clock(new Date())}: ${message}` + (lastGood ? `\nShowing figures from ${clock(lastGood.at)} (stale). ` : '\n') + `Retrying in ${seconds} s. Ctrl-C to stop.`,
+        `Refresh failed at ${clock(new Date())}: ${message}` +
+          (lastGood ? `\nShowing figures from ${clock(lastGood.at)} (stale). ` : '\n') +
+          `Retrying in ${seconds} s. Ctrl-C to stop.`,
       );
     }
     process.stdout.write(`${CLEAR}${lastGood?.text ?? ''}\n${status}\n`);

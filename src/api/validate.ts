@@ -14,7 +14,8 @@ export function parseBody<T>(endpoint: string, text: string, contentType: string
   try {
     json = JSON.parse(text);
   } catch {
-    const what = text.trim() === '' ? 'an empty body' : contentType && !contentType.includes('json') ? `${contentType.split(';')[0]} instead of JSON` : 'malformed JSON';
+    const what =
+      text.trim() === '' ? 'an empty body' : contentType && !contentType.includes('json') ? `${contentType.split(';')[0]} instead of JSON` : 'malformed JSON';
     throw new CliError('invalid-response', `${endpoint}: invalid response: ${what}`, { endpoint });
   }
   const result = schema.safeParse(json);

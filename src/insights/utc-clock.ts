@@ -18,7 +18,7 @@ export function nextReset(reset: string | null, now: Date): Date | undefined {
     case 'daily':
       return nextUtcMidnight(now);
     case 'weekly': {
-      const daysToMonday = ((8 - now.getUTCDay()) % 7) || 7;
+      const daysToMonday = (8 - now.getUTCDay()) % 7 || 7;
       return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + daysToMonday));
     }
     case 'monthly':
@@ -48,7 +48,8 @@ export function describeUtcDayEnd(now: Date, timeZone?: string): string {
 function local(moment: Date): string {
   const pad = (n: number) => n.toString().padStart(2, '0');
   const offset = -moment.getTimezoneOffset();
-  const zone = offset === 0 ? 'UTC' : `UTC${offset > 0 ? '+' : '-'}${Math.floor(Math.abs(offset) / 60)}${Math.abs(offset) % 60 ? `:${pad(Math.abs(offset) % 60)}` : ''}`;
+  const zone =
+    offset === 0 ? 'UTC' : `UTC${offset > 0 ? '+' : '-'}${Math.floor(Math.abs(offset) / 60)}${Math.abs(offset) % 60 ? `:${pad(Math.abs(offset) % 60)}` : ''}`;
   return `${pad(moment.getHours())}:${pad(moment.getMinutes())} ${zone}`;
 }
 

@@ -33,6 +33,18 @@ export function renderCsv(report: Report, by: 'model' | 'provider' | 'day' = 'mo
 export function renderKeysCsv(report: KeysReport): string {
   return csv([
     ['name', 'label', 'hash', 'disabled', 'today', 'week', 'month', 'total', 'limit', 'limit_remaining', 'limit_reset'],
-    ...report.keys.map((k) => [k.name, k.label, k.hash, k.disabled, k.usage.today, k.usage.week, k.usage.month, k.usage.total, k.limit, k.limitRemaining, k.limitReset]),
+    ...report.keys.map((k) => [
+      k.name,
+      k.label,
+      k.hash,
+      k.disabled,
+      k.usage.today,
+      k.usage.week,
+      k.usage.month,
+      k.usage.total,
+      k.limit,
+      k.limitRemaining,
+      k.limitReset,
+    ]),
   ]);
 }

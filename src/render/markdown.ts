@@ -4,7 +4,10 @@ import { displayNames, type Report } from '../report.js';
 
 /** A table cell: pipes and line breaks would end the cell or the row. */
 function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ');
 }
 
 function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string[] {
@@ -33,7 +36,9 @@ export function renderMarkdown(report: Report, options: { top: number; by?: 'mod
   else if (report.credits.status === 'needs-management-key') money.push('**Balance:** needs `OPENROUTER_MGMT_KEY`');
   else money.push('**Balance:** unavailable (/credits failed)');
   if (report.key.limit !== null) {
-    money.push(`**Key limit:** ${report.key.limitRemaining === null ? '' : `${formatUsd(report.key.limitRemaining)} left of `}${formatUsd(report.key.limit)}${report.key.limitReset ? `, resets ${report.key.limitReset}` : ''}`);
+    money.push(
+      `**Key limit:** ${report.key.limitRemaining === null ? '' : `${formatUsd(report.key.limitRemaining)} left of `}${formatUsd(report.key.limit)}${report.key.limitReset ? `, resets ${report.key.limitReset}` : ''}`,
+    );
   }
   if (report.runway?.basis === 'credits') money.push(`**Runway:** about ${report.runway.days} days (until ${report.runway.until})`);
   lines.push(money.join(' · '), '');
@@ -48,14 +53,23 @@ export function renderMarkdown(report: Report, options: { top: number; by?: 'mod
     const rows =
       by === 'day'
         ? v.daily.map((d) => [d.date, formatUsd(d.usage), formatCount(d.requests)])
-        : (by === 'provider' ? v.providers.map((p) => ({ ...p, name: p.provider })) : v.models.map((m) => ({ ...m, name: options.fullNames ? m.model : (names.get(m.model) ?? m.model) })))
+        : (by === 'provider'
+            ? v.providers.map((p) => ({ ...p, name: p.provider }))
+            : v.models.map((m) => ({ ...m, name: options.fullNames ? m.model : (names.get(m.model) ?? m.model) }))
+          )
             .slice(0, options.top === 0 ? undefined : options.top)
             .map((i) => [i.name, formatUsd(i.usage), formatCount(i.requests)]);
     if (v.models.length === 0) lines.push(`No activity from ${v.from} to ${v.to}.`, '');
     else lines.push(...table([by === 'day' ? 'Day' : by === 'provider' ? 'Provider' : 'Model', 'Spend', 'Requests'], ['l', 'r', 'r'], rows), '');
-    if (v.days > 1 && v.models.length > 0) lines.push(`Daily average ${formatUsd(v.trend.average)} (min ${formatUsd(v.trend.min)}, max ${formatUsd(v.trend.max)})`, '');
+    if (v.days > 1 && v.models.length > 0)
+      lines.push(`Daily average ${formatUsd(v.trend.average)} (min ${formatUsd(v.trend.min)}, max ${formatUsd(v.trend.max)})`, '');
   } else {
-    lines.push(b.status === 'needs-management-key' ? `The breakdown needs \`OPENROUTER_MGMT_KEY\` (a management key).` : 'The breakdown is unavailable (/activity failed).', '');
+    lines.push(
+      b.status === 'needs-management-key'
+        ? `The breakdown needs \`OPENROUTER_MGMT_KEY\` (a management key).`
+        : 'The breakdown is unavailable (/activity failed).',
+      '',
+    );
   }
 
   if (report.discrepancy) lines.push(`_${report.discrepancy.message}_`, '');
@@ -72,6 +86,13 @@ export function renderKeysMarkdown(report: KeysReport): string {
     formatUsd(k.usage.month),
     k.limit === null ? '' : `${k.limitRemaining === null ? '' : `${formatUsd(k.limitRemaining)} of `}${formatUsd(k.limit)}`,
   ]);
-  rows.push([`**Total (${report.totals.keys})**`, '', formatUsd(report.totals.usage.today), formatUsd(report.totals.usage.week), formatUsd(report.totals.usage.month), '']);
+  rows.push([
+    `**Total (${report.totals.keys})**`,
+    '',
+    formatUsd(report.totals.usage.today),
+    formatUsd(report.totals.usage.week),
+    formatUsd(report.totals.usage.month),
+    '',
+  ]);
   return `${[`## 🔑 OpenRouter Keys${report.demo ? ' (demo data)' : ''}`, '', ...table(['Name', 'Label', 'Today', 'Week', 'Month', 'Limit'], ['l', 'l', 'r', 'r', 'r', 'r'], rows)].join('\n')}\n`;
 }

@@ -35,7 +35,12 @@ export function renderText(report: Report, options: TextOptions): string {
   lines.push('');
   lines.push(...breakdownLines(report, options));
 
-  const notes = [report.discrepancy?.message, scopeNote(report), accountNote(report), `All days are UTC; today ends at ${describeUtcDayEnd(new Date(report.fetchedAt), options.timeZone)}.`];
+  const notes = [
+    report.discrepancy?.message,
+    scopeNote(report),
+    accountNote(report),
+    `All days are UTC; today ends at ${describeUtcDayEnd(new Date(report.fetchedAt), options.timeZone)}.`,
+  ];
   lines.push('');
   for (const note of notes) if (note) lines.push(dim(note));
   lines.push(dim(FOOTNOTE));
@@ -67,9 +72,7 @@ function totalsLines(report: Report, chalk: ChalkInstance): string[] {
   }
   if (!key.usage && !accountTotals) {
     lines.push(
-      chalk.yellow(
-        'Today / Week / Month: not shown: OPENROUTER_API_KEY is a management key, which cannot spend; use an inference key there for live totals',
-      ),
+      chalk.yellow('Today / Week / Month: not shown: OPENROUTER_API_KEY is a management key, which cannot spend; use an inference key there for live totals'),
     );
   }
   return lines;
@@ -134,7 +137,9 @@ function breakdownLines(report: Report, options: TextOptions): string[] {
   }
   if (b.days > 1 && b.models.length > 0) {
     const { min, max, average } = b.trend;
-    lines.push(`Trend: ${sparkline(b.daily.map((d) => d.usage))}  ${chalk.dim(`min ${formatUsd(min)} · avg ${formatUsd(average)}/day · max ${formatUsd(max)}`)}`);
+    lines.push(
+      `Trend: ${sparkline(b.daily.map((d) => d.usage))}  ${chalk.dim(`min ${formatUsd(min)} · avg ${formatUsd(average)}/day · max ${formatUsd(max)}`)}`,
+    );
   }
   return lines;
 }
