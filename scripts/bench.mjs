@@ -158,18 +158,22 @@ async function startCachingFront(target, latencyMs) {
   const kept = new Map();
   const fetchFromTarget = (req) =>
     new Promise((resolve, reject) => {
-      const upstream = request(`${target.origin}${req.url}`, { method: req.method, headers: { authorization: req.headers.authorization ?? '' }, agent: false }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const headers = { ...res.headers };
-          for (const hop of ['connection', 'keep-alive', 'transfer-encoding', 'date']) delete headers[hop];
-          const body = Buffer.concat(chunks);
-          headers['content-length'] = String(body.length);
-          resolve({ status: res.statusCode, headers, body });
-        });
-        res.on('error', reject);
-      });
+      const upstream = request(
+        `${target.origin}${req.url}`,
+        { method: req.method, headers: { authorization: req.headers.authorization ?? '' }, agent: false },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const headers = { ...res.headers };
+            for (const hop of ['connection', 'keep-alive', 'transfer-encoding', 'date']) delete headers[hop];
+            const body = Buffer.concat(chunks);
+            headers['content-length'] = String(body.length);
+            resolve({ status: res.statusCode, headers, body });
+          });
+          res.on('error', reject);
+        },
+      );
       upstream.on('error', reject);
       upstream.setTimeout(CHILD_KILL_MS, () => upstream.destroy(new Error('stand-in did not answer')));
       upstream.end();
@@ -323,7 +327,10 @@ async function main() {
   // would for most accounts, so /keys costs its least: that page and the empty one that ends the list.
   small.setData({ keysPageSize: 100 });
   big.setData({ keysPageSize: 100, activity: bigActivity(standIn, now) });
-  closers.push(() => small.close(), () => big.close());
+  closers.push(
+    () => small.close(),
+    () => big.close(),
+  );
   const bigBytes = Buffer.byteLength(JSON.stringify({ data: big.data.activity }));
 
   const url0 = await startCachingFront(small, 0);
@@ -454,7 +461,20 @@ async function main() {
   const prefix = join(work, 'prefix');
   mkdirSync(prefix);
   npm(
-    ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--cache', join(work, 'npm-cache'), '--registry', 'http://127.0.0.1:9/', '--prefix', prefix, join(packDir, tarball.filename)],
+    [
+      'install',
+      '--offline',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      '--cache',
+      join(work, 'npm-cache'),
+      '--registry',
+      'http://127.0.0.1:9/',
+      '--prefix',
+      prefix,
+      join(packDir, tarball.filename),
+    ],
     { cwd: work },
   );
   const installed = sizeOnDisk(join(prefix, 'node_modules', PKG.name));
@@ -510,7 +530,11 @@ async function main() {
 
   const head = ['case', 'median', 'p25–p75 ms', 'vs node', 'target', ''];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => [...r[i]].length)));
-  const line = (r) => r.map((cell, i) => (i === 1 || i === 3 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (r) =>
+    r
+      .map((cell, i) => (i === 1 || i === 3 ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   const out = [
     `openrouter-usage ${PKG.version} on Node ${nodeVersion}, ${RUNS} interleaved runs per case; 15k-row /activity body ${(bigBytes / 1024 / 1024).toFixed(1)} MiB`,
     `V8 flags the CLI sets at run time: ${v8Flags || '(none)'}`,

@@ -52,6 +52,8 @@ export interface Report {
     limit: number | null;
     limitRemaining: number | null;
     limitReset: string | null;
+    /** Whether BYOK spend counts against `limit`, as the key is set up. */
+    includeByokInLimit: boolean;
   };
   account: Section<AccountTotals>;
   credits: Section<{ total: number; used: number; remaining: number }>;
@@ -111,6 +113,7 @@ export function buildReport(responses: Responses, options: ReportOptions): Repor
       limit: key.limit ?? null,
       limitRemaining: key.limit_remaining ?? null,
       limitReset: key.limit_reset ?? null,
+      includeByokInLimit: key.include_byok_in_limit === true,
     },
     account,
     credits,
@@ -156,7 +159,9 @@ function runwayOf(report: Report, now: Date): Runway | undefined {
     return creditsRunway(credits.value.remaining, breakdown.value.trend.average, breakdown.value.days, now);
   }
   if (credits.status !== 'ok' && key.limit !== null && key.limitRemaining !== null && key.usage) {
-    return capRunway(key.limitRemaining, key.limitReset, key.usage.month, now);
+    // A cap that counts BYOK spend is spent at the pace of both.
+    const month = key.usage.month + (key.includeByokInLimit ? (key.byokUsage?.month ?? 0) : 0);
+    return capRunway(key.limitRemaining, key.limitReset, month, now);
   }
   return undefined;
 }

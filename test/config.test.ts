@@ -91,7 +91,9 @@ describe('resolveCredentials', () => {
   });
 
   test('a named --env-file that does not exist is an error, not a silent skip', () => {
-    expect(() => resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd, envFile: 'nope.env' })).toThrow(/cannot read credentials file .*nope\.env: no such file/);
+    expect(() => resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd, envFile: 'nope.env' })).toThrow(
+      /cannot read credentials file .*nope\.env: no such file/,
+    );
   });
 
   test('warns, like ssh, about a key file others can read; not about a private one', () => {

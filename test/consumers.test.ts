@@ -198,7 +198,10 @@ describe('keys view', () => {
     expect(json.keys.map((k: { hash: string }) => k.hash).sort()).toEqual(enabled.map((k) => k.hash).sort());
     const months = json.keys.map((k: { usage: { month: number } }) => k.usage.month);
     expect(months).toEqual([...months].sort((a, b) => b - a));
-    expect(json.totals.usage.month).toBeCloseTo(enabled.reduce((s, k) => s + k.usage_monthly, 0), 9);
+    expect(json.totals.usage.month).toBeCloseTo(
+      enabled.reduce((s, k) => s + k.usage_monthly, 0),
+      9,
+    );
     const all = JSON.parse((await runCli(['keys', '--json', '--include-disabled'], { sandbox, env: env() })).stdout);
     expect(all.keys).toHaveLength(standIn.data.keys.length);
   });

@@ -41,12 +41,7 @@ const BOTH_KEYS = { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY }
 const API_ONLY = { OPENROUTER_API_KEY: API_KEY };
 
 /** Runs the CLI against `s` (if given) and checks what every run must satisfy. */
-async function run(
-  s: StandIn | undefined,
-  args: string[],
-  env: Record<string, string> = {},
-  opts: Omit<RunOptions, 'env'> = {},
-): Promise<CliResult> {
+async function run(s: StandIn | undefined, args: string[], env: Record<string, string> = {}, opts: Omit<RunOptions, 'env'> = {}): Promise<CliResult> {
   const res = await runCli(args, { ...opts, env: { ...(s ? { OPENROUTER_BASE_URL: s.url } : {}), ...env } });
   expect(res.stderr, 'dist/ changed under the run: was it rebuilt while tests ran?').not.toMatch(/Cannot find module '[^']*\/dist\//);
   expect(res.timedOut, `CLI killed after ${Math.round(res.ms)} ms; stderr: ${res.stderr}`).toBe(false);
@@ -377,10 +372,7 @@ describe.concurrent('text report', SLOW, () => {
 
   it('no ANSI escapes with --no-color (even with FORCE_COLOR) or when piped', async ({ s }) => {
     s.setFault('/credits', { status: 500 });
-    const [forced, piped] = await Promise.all([
-      run(s, ['--no-color'], { ...BOTH_KEYS, FORCE_COLOR: '1' }),
-      run(s, [], BOTH_KEYS),
-    ]);
+    const [forced, piped] = await Promise.all([run(s, ['--no-color'], { ...BOTH_KEYS, FORCE_COLOR: '1' }), run(s, [], BOTH_KEYS)]);
     for (const res of [forced, piped]) {
       expect(res.code).toBe(0);
       expect(res.stderr).not.toBe('');
@@ -587,7 +579,15 @@ describe.concurrent('keys command', SLOW, () => {
     [100, ['0', '100']],
   ] as const)('%i keys: pages at offsets %j, and every key is counted', async ([count, offsets], { s }) => {
     const base = s.data.keys[0]!;
-    const many = Array.from({ length: count }, (_, i) => ({ ...base, hash: `h${i.toString().padStart(6, '0')}`, name: `key ${i}`, disabled: false, usage_monthly: 0.01, usage_daily: 0.001, usage_weekly: 0.005 }));
+    const many = Array.from({ length: count }, (_, i) => ({
+      ...base,
+      hash: `h${i.toString().padStart(6, '0')}`,
+      name: `key ${i}`,
+      disabled: false,
+      usage_monthly: 0.01,
+      usage_daily: 0.001,
+      usage_weekly: 0.005,
+    }));
     s.setData({ keys: many });
     const res = await run(s, ['keys', '--json'], BOTH_KEYS);
     expect(res.code).toBe(0);
@@ -607,15 +607,9 @@ describe.concurrent('keys command', SLOW, () => {
 
 describe.concurrent('usage errors exit 2 without a request', SLOW, () => {
   it.for(
-    [
-      ['--days', '0'],
-      ['--days', '31'],
-      ['--days', 'abc'],
-      ['--top', '-1'],
-      ['--timeout', 'abc'],
-      ['--bogus'],
-      ['--base-url', 'http://example.com'],
-    ].map((args) => ({ name: args.join(' '), args })),
+    [['--days', '0'], ['--days', '31'], ['--days', 'abc'], ['--top', '-1'], ['--timeout', 'abc'], ['--bogus'], ['--base-url', 'http://example.com']].map(
+      (args) => ({ name: args.join(' '), args }),
+    ),
   )('$name', async ({ args }, { s }) => {
     const res = await run(s, args, BOTH_KEYS);
     expect(res.code).toBe(2);

@@ -39,7 +39,11 @@ function withSpend(standIn: StandIn, path: FaultPath, value: string | undefined)
 }
 
 const json200 = (body: string): Fault => ({ status: 200, body, headers: { 'content-type': 'application/json' } });
-const error = (status: number) => ({ status, body: JSON.stringify({ error: { code: status, message: `stand-in says ${status}` } }), headers: { 'content-type': 'application/json' } });
+const error = (status: number) => ({
+  status,
+  body: JSON.stringify({ error: { code: status, message: `stand-in says ${status}` } }),
+  headers: { 'content-type': 'application/json' },
+});
 
 const cases: Case[] = [
   { name: '400', fault: () => error(400), keyExit: 5 },
@@ -49,7 +53,12 @@ const cases: Case[] = [
   { name: '404', fault: () => error(404), keyExit: 5 },
   { name: '408 always', fault: () => error(408), keyExit: 5 },
   { name: '429 Retry-After 1 s, once', fault: () => ({ ...error(429), headers: { 'retry-after': '1' }, times: 1 }), keyExit: 0, optional: 'ok' },
-  { name: '429 Retry-After as HTTP date, once', fault: () => ({ ...error(429), headers: { 'retry-after': new Date(Date.now() + 1000).toUTCString() }, times: 1 }), keyExit: 0, optional: 'ok' },
+  {
+    name: '429 Retry-After as HTTP date, once',
+    fault: () => ({ ...error(429), headers: { 'retry-after': new Date(Date.now() + 1000).toUTCString() }, times: 1 }),
+    keyExit: 0,
+    optional: 'ok',
+  },
   { name: '429 retry-after-ms 300, once', fault: () => ({ ...error(429), headers: { 'retry-after-ms': '300' }, times: 1 }), keyExit: 0, optional: 'ok' },
   { name: '429 Retry-After 86400 (absurd)', fault: () => ({ ...error(429), headers: { 'retry-after': '86400' } }), keyExit: 4 },
   { name: '429 without Retry-After, always', fault: () => error(429), keyExit: 4 },
@@ -137,7 +146,9 @@ describe.concurrent(`fault matrix: ${cases.length} faults × ${endpoints.length}
 
 describe('faults outside any one endpoint', () => {
   test('connection refused: exit 5, one line, fast', async () => {
-    const result = await runCli(ARGS, { env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY, OPENROUTER_BASE_URL: 'http://127.0.0.1:9/api/v1' } });
+    const result = await runCli(ARGS, {
+      env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY, OPENROUTER_BASE_URL: 'http://127.0.0.1:9/api/v1' },
+    });
     assertClean(result);
     expect(result.code).toBe(5);
     expect(result.stderr).toMatch(/^openrouter-usage: \/key: network error \(connection refused\) after 4 attempts\n$/);
@@ -152,7 +163,7 @@ describe('faults outside any one endpoint', () => {
     assertClean(result);
     expect(result.code).toBe(5);
     expect(result.ms).toBeLessThan(5000);
-    expect(result.stderr).toContain("deadline");
+    expect(result.stderr).toContain('deadline');
   });
 
   test('a wait asked for beyond the deadline: an immediate, explained exit 4', async () => {

@@ -48,7 +48,11 @@ describe('every format carries the same numbers', () => {
   const items: { model: string; usage: number; requests: number }[] = doc.models.items;
 
   test('per-model spend and requests', () => {
-    const csvRows = outputs.csv.trim().split('\r\n').slice(1).map((line) => line.split(','));
+    const csvRows = outputs.csv
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((line) => line.split(','));
     expect(csvRows.map((r) => [r[0], Number(r[1]), Number(r[3])])).toEqual(items.map((i) => [i.model, i.usage, i.requests]));
     for (const item of items) {
       const short = item.model.slice(item.model.lastIndexOf('/') + 1);
@@ -105,7 +109,10 @@ describe('markdown', () => {
 
 describe('oneline', () => {
   test('without a balance: the month; with a stale marker; never more than one line', () => {
-    const noCredits = buildReport({ ...responses, credits: { status: 'needs-management-key' }, keys: { status: 'needs-management-key' } }, { days: 7, now, demo: false, configWarnings: [] });
+    const noCredits = buildReport(
+      { ...responses, credits: { status: 'needs-management-key' }, keys: { status: 'needs-management-key' } },
+      { days: 7, now, demo: false, configWarnings: [] },
+    );
     expect(renderOneline(noCredits)).toMatch(/^OR \$1\.23 today · \$\d+\.\d\d month\n$/);
     expect(renderOneline(noCredits, '5m')).toMatch(/ \(stale 5m\)\n$/);
   });

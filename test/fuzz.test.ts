@@ -104,9 +104,15 @@ const textOptions = fc.record({
   fullNames: fc.boolean(),
   width: fc.option(fc.integer({ min: 10, max: 200 }), { nil: undefined }),
 });
-const thresholds = fc.record({ minBalance: fc.option(fc.double({ min: 0, max: 100, noNaN: true }), { nil: undefined }), maxToday: fc.option(fc.nat(50), { nil: undefined }) });
+const thresholds = fc.record({
+  minBalance: fc.option(fc.double({ min: 0, max: 100, noNaN: true }), { nil: undefined }),
+  maxToday: fc.option(fc.nat(50), { nil: undefined }),
+});
 
-const activityBody = fc.oneof({ weight: 1, arbitrary: fc.jsonValue() }, { weight: 6, arbitrary: fc.record({ data: fc.array(activityRow, { maxLength: 40 }) }) });
+const activityBody = fc.oneof(
+  { weight: 1, arbitrary: fc.jsonValue() },
+  { weight: 6, arbitrary: fc.record({ data: fc.array(activityRow, { maxLength: 40 }) }) },
+);
 
 function outcome<T>(fn: () => T): Outcome<T> {
   try {
@@ -129,31 +135,41 @@ describe('fuzzed responses', () => {
     let rendered = 0;
     let refused = 0;
     fc.assert(
-      fc.property(keyBody, creditsBody, activityBody, keyListBody, fc.integer({ min: 1, max: 30 }), textOptions, thresholds, fc.constantFrom('account' as const, 'key' as const), (kb, cb, ab, lb, days, options, limits, scope) => {
-        let key;
-        try {
-          key = parseBody('/key', JSON.stringify(kb) ?? '', 'application/json', keySchema).data;
-        } catch (error) {
-          expect(error).toBeInstanceOf(CliError);
-          expect((error as CliError).exitCode).toBe(6);
-          expect((error as CliError).message).toMatch(/^\/key: invalid response: [^\n]+$/);
-          refused += 1;
-          return;
-        }
-        const credits = outcome(() => parseBody('/credits', JSON.stringify(cb) ?? '', 'application/json', creditsSchema).data);
-        const activity = outcome(() => parseBody('/activity', JSON.stringify(ab) ?? '', 'application/json', activitySchema).data);
-        const keys = outcome(() => parseBody('/keys', JSON.stringify(lb) ?? '', 'application/json', keyListSchema).data);
-        const report = buildReport({ key, credits, activity, keys }, { days, now, demo: false, configWarnings: [], scope, thresholds: limits });
-        if (report.thresholdError) expect(report.thresholdError).toBeInstanceOf(CliError);
-        for (const alert of report.alerts) expect(alert.message).toMatch(/^alert: [^\n]+\$\d/);
-        const text = renderText(report, { ...options, chalk: plain, timeZone: 'UTC' });
-        const json = renderJson(report);
-        expect(text).not.toMatch(/NaN|undefined|Infinity|-\$0\.00|\$-|\[object Object\]/);
-        expect(json).not.toMatch(/NaN|undefined|Infinity/);
-        expect(everyNumberIsReal(JSON.parse(json))).toBe(true);
-        expect(text.trimEnd().split('\n').at(-1)).toBe('* indicates live totals that may not yet appear in model breakdowns.');
-        rendered += 1;
-      }),
+      fc.property(
+        keyBody,
+        creditsBody,
+        activityBody,
+        keyListBody,
+        fc.integer({ min: 1, max: 30 }),
+        textOptions,
+        thresholds,
+        fc.constantFrom('account' as const, 'key' as const),
+        (kb, cb, ab, lb, days, options, limits, scope) => {
+          let key;
+          try {
+            key = parseBody('/key', JSON.stringify(kb) ?? '', 'application/json', keySchema).data;
+          } catch (error) {
+            expect(error).toBeInstanceOf(CliError);
+            expect((error as CliError).exitCode).toBe(6);
+            expect((error as CliError).message).toMatch(/^\/key: invalid response: [^\n]+$/);
+            refused += 1;
+            return;
+          }
+          const credits = outcome(() => parseBody('/credits', JSON.stringify(cb) ?? '', 'application/json', creditsSchema).data);
+          const activity = outcome(() => parseBody('/activity', JSON.stringify(ab) ?? '', 'application/json', activitySchema).data);
+          const keys = outcome(() => parseBody('/keys', JSON.stringify(lb) ?? '', 'application/json', keyListSchema).data);
+          const report = buildReport({ key, credits, activity, keys }, { days, now, demo: false, configWarnings: [], scope, thresholds: limits });
+          if (report.thresholdError) expect(report.thresholdError).toBeInstanceOf(CliError);
+          for (const alert of report.alerts) expect(alert.message).toMatch(/^alert: [^\n]+\$\d/);
+          const text = renderText(report, { ...options, chalk: plain, timeZone: 'UTC' });
+          const json = renderJson(report);
+          expect(text).not.toMatch(/NaN|undefined|Infinity|-\$0\.00|\$-|\[object Object\]/);
+          expect(json).not.toMatch(/NaN|undefined|Infinity/);
+          expect(everyNumberIsReal(JSON.parse(json))).toBe(true);
+          expect(text.trimEnd().split('\n').at(-1)).toBe('* indicates live totals that may not yet appear in model breakdowns.');
+          rendered += 1;
+        },
+      ),
       { numRuns: 1500 },
     );
     // The generators must exercise both outcomes, or the property proves little.

@@ -63,7 +63,13 @@ describe('runway', () => {
   });
   test('a monthly cap that runs out before it resets', () => {
     // 9.625 days into March; $9.625 spent: $1/day; $5 left lasts to the 15th, before April 1st.
-    expect(capRunway(5, 'monthly', 9.625, now)).toEqual({ basis: 'key-limit', dailyAverage: 1, runsOutOn: '2026-03-15', resetsOn: '2026-04-01', runsOutBeforeReset: true });
+    expect(capRunway(5, 'monthly', 9.625, now)).toEqual({
+      basis: 'key-limit',
+      dailyAverage: 1,
+      runsOutOn: '2026-03-15',
+      resetsOn: '2026-04-01',
+      runsOutBeforeReset: true,
+    });
   });
   test('a cap that lasts until it resets', () => {
     expect(capRunway(100, 'weekly', 9.625, now)).toMatchObject({ resetsOn: '2026-03-16', runsOutBeforeReset: false });
@@ -85,7 +91,7 @@ describe('UTC clock', () => {
     expect(nextReset(null, now)).toBeUndefined();
     expect(nextReset('fortnightly', now)).toBeUndefined();
   });
-  test('end of the UTC day in the reader\'s zone', () => {
+  test("end of the UTC day in the reader's zone", () => {
     expect(nextUtcMidnight(now).toISOString()).toBe('2026-03-11T00:00:00.000Z');
     expect(describeUtcDayEnd(now, 'UTC')).toBe('00:00 UTC (in 9 h 0 min)');
     expect(describeUtcDayEnd(now, 'Europe/Berlin')).toBe('01:00 CET (in 9 h 0 min)');
@@ -96,7 +102,9 @@ describe('UTC clock', () => {
 describe('gap between the live month and the breakdown', () => {
   test('same scope: today explains it', () => {
     const gap = explainGap({ month: 10, today: 1.5, monthScope: 'account', breakdownMonth: 8.5, breakdownScope: 'account' });
-    expect(gap?.message).toBe("Month $10.00 (account, live) vs $8.50 in this month's completed days of the breakdown: today's $1.50 reaches the breakdown after UTC midnight.");
+    expect(gap?.message).toBe(
+      "Month $10.00 (account, live) vs $8.50 in this month's completed days of the breakdown: today's $1.50 reaches the breakdown after UTC midnight.",
+    );
     expect(gap?.unexplained).toBe(0);
   });
   test("one key's month against an account-wide breakdown: other keys", () => {
@@ -130,9 +138,14 @@ describe('thresholds', () => {
   });
   test('equal is not crossed; unset thresholds are not checked', () => {
     expect(checkThresholds({ minBalance: 5, maxToday: 1 }, figures(5, 1, 0))).toEqual([]);
-    expect(checkThresholds({}, { balance: { missing: new CliError('config', 'x') }, today: { missing: new CliError('config', 'x') }, month: { missing: new CliError('config', 'x') } })).toEqual([]);
+    expect(
+      checkThresholds(
+        {},
+        { balance: { missing: new CliError('config', 'x') }, today: { missing: new CliError('config', 'x') }, month: { missing: new CliError('config', 'x') } },
+      ),
+    ).toEqual([]);
   });
-  test('a threshold without its figure is an error with that failure\'s exit code', () => {
+  test("a threshold without its figure is an error with that failure's exit code", () => {
     const missing: Figure = { missing: new CliError('http-status', '/credits: server error (HTTP 503) after 4 attempts', { endpoint: '/credits' }) };
     expect(() => checkThresholds({ minBalance: 5 }, { ...figures(0, 0, 0), balance: missing })).toThrow(
       '--min-balance needs the balance, which is unavailable: /credits: server error (HTTP 503) after 4 attempts',
@@ -154,7 +167,15 @@ describe('table and sparkline', () => {
     ];
     expect(renderTable(columns)).toEqual(['name    spend  extra-wide-column', 'alpha   $1.00                  x', 'b      $10.00                  y']);
     expect(renderTable(columns, 20)).toEqual(['name    spend', 'alpha   $1.00', 'b      $10.00']);
-    expect(renderTable([{ ...columns[0]!, cells: ['a-very-long-model-name'] }, { ...columns[1]!, cells: ['$1.00'] }], 20)[1]).toBe('a-very-long-…  $1.00');
+    expect(
+      renderTable(
+        [
+          { ...columns[0]!, cells: ['a-very-long-model-name'] },
+          { ...columns[1]!, cells: ['$1.00'] },
+        ],
+        20,
+      )[1],
+    ).toBe('a-very-long-…  $1.00');
   });
   test('sparkline: zero days are the lowest bar, any spend shows', () => {
     expect(sparkline([0, 1, 8, 0.001])).toBe('▁▂█▂');

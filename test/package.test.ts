@@ -110,44 +110,47 @@ let prefix: string;
 let standIn: StandIn;
 const nodes = new Map<number, string>();
 
-beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'openrouter-usage-package-'));
-  const packDir = join(work, 'pack');
-  prefix = join(work, 'prefix');
-  await Promise.all([mkdir(packDir), mkdir(prefix), mkdir(join(work, 'home')), mkdir(join(work, 'cwd')), mkdir(join(work, 'empty-npm-cache'))]);
+beforeAll(
+  async () => {
+    work = await mkdtemp(join(tmpdir(), 'openrouter-usage-package-'));
+    const packDir = join(work, 'pack');
+    prefix = join(work, 'prefix');
+    await Promise.all([mkdir(packDir), mkdir(prefix), mkdir(join(work, 'home')), mkdir(join(work, 'cwd')), mkdir(join(work, 'empty-npm-cache'))]);
 
-  // The Node lines download while the package is packed and installed.
-  const lines = Promise.all(OTHER_MAJORS.map(async (major) => nodes.set(major, await nodeLine(major))));
+    // The Node lines download while the package is packed and installed.
+    const lines = Promise.all(OTHER_MAJORS.map(async (major) => nodes.set(major, await nodeLine(major))));
 
-  const packed = JSON.parse(await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], ROOT, PACK_MS)) as { filename: string }[];
-  expect(packed).toHaveLength(1);
-  tarball = join(packDir, packed[0]!.filename);
-  const listing = await run('tar', ['-tzf', tarball], { cwd: work, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, timeoutMs: 30_000 });
-  expect(listing.code, listing.stderr).toBe(0);
-  tarEntries = listing.stdout.split('\n').filter((line) => line !== '');
+    const packed = JSON.parse(await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], ROOT, PACK_MS)) as { filename: string }[];
+    expect(packed).toHaveLength(1);
+    tarball = join(packDir, packed[0]!.filename);
+    const listing = await run('tar', ['-tzf', tarball], { cwd: work, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, timeoutMs: 30_000 });
+    expect(listing.code, listing.stderr).toBe(0);
+    tarEntries = listing.stdout.split('\n').filter((line) => line !== '');
 
-  // No registry and an empty cache: only the tarball itself can be installed.
-  await npm(
-    [
-      'install',
-      '--offline',
-      '--no-audit',
-      '--no-fund',
-      '--cache',
-      join(work, 'empty-npm-cache'),
-      '--registry',
-      'http://127.0.0.1:9/',
-      '--prefix',
-      prefix,
-      tarball,
-    ],
-    work,
-    INSTALL_MS,
-  );
+    // No registry and an empty cache: only the tarball itself can be installed.
+    await npm(
+      [
+        'install',
+        '--offline',
+        '--no-audit',
+        '--no-fund',
+        '--cache',
+        join(work, 'empty-npm-cache'),
+        '--registry',
+        'http://127.0.0.1:9/',
+        '--prefix',
+        prefix,
+        tarball,
+      ],
+      work,
+      INSTALL_MS,
+    );
 
-  standIn = await startStandIn();
-  await lines;
-}, PACK_MS + INSTALL_MS + NODE_LINE_INSTALL_MS);
+    standIn = await startStandIn();
+    await lines;
+  },
+  PACK_MS + INSTALL_MS + NODE_LINE_INSTALL_MS,
+);
 
 afterAll(async () => {
   await standIn?.close();

@@ -27,14 +27,21 @@ const key: KeyData = {
 };
 
 function row(date: string, model: string, usage: number, requests: number, extra: Partial<ActivityRow> = {}): ActivityRow {
-  return { date, model, usage, requests, provider_name: 'P', prompt_tokens: 1000, completion_tokens: 500, reasoning_tokens: 100, byok_usage_inference: 0, ...extra };
+  return {
+    date,
+    model,
+    usage,
+    requests,
+    provider_name: 'P',
+    prompt_tokens: 1000,
+    completion_tokens: 500,
+    reasoning_tokens: 100,
+    byok_usage_inference: 0,
+    ...extra,
+  };
 }
 
-const rows = [
-  row('2026-03-09', 'openai/gpt-4.1', 1.1, 42),
-  row('2026-03-08', 'anthropic/claude-sonnet-4', 0.9, 7),
-  row('2026-03-05', 'x/cheap', 0.001, 1234),
-];
+const rows = [row('2026-03-09', 'openai/gpt-4.1', 1.1, 42), row('2026-03-08', 'anthropic/claude-sonnet-4', 0.9, 7), row('2026-03-05', 'x/cheap', 0.001, 1234)];
 
 function responses(overrides: Partial<Responses> = {}): Responses {
   return {
@@ -148,8 +155,14 @@ describe('renderText', () => {
   });
 
   test('--by provider and --by day', () => {
-    const mixed = [row('2026-03-09', 'a/x', 1, 1, { provider_name: 'OpenAI' }), row('2026-03-09', 'a/x', 2, 3, { provider_name: 'Azure' }), row('2026-03-08', 'b/y', 0.5, 1, { provider_name: 'OpenAI' })];
-    expect(text(responses({ activity: { status: 'ok', value: mixed } }), { by: 'provider' })).toContain('Recent Providers (7d):\n• Azure: $2.00 (3)\n• OpenAI: $1.50 (2)\n');
+    const mixed = [
+      row('2026-03-09', 'a/x', 1, 1, { provider_name: 'OpenAI' }),
+      row('2026-03-09', 'a/x', 2, 3, { provider_name: 'Azure' }),
+      row('2026-03-08', 'b/y', 0.5, 1, { provider_name: 'OpenAI' }),
+    ];
+    expect(text(responses({ activity: { status: 'ok', value: mixed } }), { by: 'provider' })).toContain(
+      'Recent Providers (7d):\n• Azure: $2.00 (3)\n• OpenAI: $1.50 (2)\n',
+    );
     const days = text(responses({ activity: { status: 'ok', value: mixed } }), { by: 'day', top: 1 });
     expect(days).toContain('Recent Days (7d):\n• 2026-03-03: $0.00 (0)\n');
     expect(days).toContain('• 2026-03-08: $0.50 (1)\n• 2026-03-09: $3.00 (4)\n');
@@ -160,7 +173,9 @@ describe('renderText', () => {
     expect(out).toContain('model             spend  requests  $/M tok  prompt  completion  reasoning\n');
     expect(out).toContain('gpt-4.1           $1.10        42  $733.33   1,000         500        100\n');
     expect(out).toContain('cheap            <$0.01     1,234    $0.67   1,000         500        100\n');
-    const narrow = text(responses(), { details: true, width: 40 }).split('\n').filter((l) => l.includes('gpt-4.1') || l.startsWith('model'));
+    const narrow = text(responses(), { details: true, width: 40 })
+      .split('\n')
+      .filter((l) => l.includes('gpt-4.1') || l.startsWith('model'));
     for (const line of narrow) expect([...line].length).toBeLessThanOrEqual(40);
     expect(narrow[0]).toContain('spend');
     expect(narrow[0]).not.toContain('reasoning');
@@ -180,10 +195,12 @@ describe('account totals', () => {
   test('shown beside the key totals, each labelled', () => {
     const out = text(responses({ keys: { status: 'ok', value: keyList } }));
     expect(out).toContain('Today: $1.23* | Week: $4.56 | Month: $7.89 (this key)\nAccount: Today: $1.23* | Week: $5.56 | Month: $9.89 (2 keys)\n');
-    expect(out).toContain('Account totals add up the live counters of the 2 keys /keys lists, 1 of them disabled; keys deleted this period are no longer counted.');
+    expect(out).toContain(
+      'Account totals add up the live counters of the 2 keys /keys lists, 1 of them disabled; keys deleted this period are no longer counted.',
+    );
   });
 
-  test('stand in for a management key\'s empty counters', () => {
+  test("stand in for a management key's empty counters", () => {
     const out = text(responses({ key: { ...key, is_management_key: true }, keys: { status: 'ok', value: keyList } }));
     expect(out).toContain('Account: Today: $1.23* | Week: $5.56 | Month: $9.89 (2 keys)');
     expect(out).not.toContain('OPENROUTER_API_KEY is a management key');

@@ -48,7 +48,11 @@ describe('aggregateModels', () => {
 
   test('window edges are inclusive, days outside are dropped (today included)', () => {
     const rows = [row('2026-03-02', 'x/early', 1), row('2026-03-03', 'x/first', 1), row('2026-03-09', 'x/last', 1), row('2026-03-10', 'x/today', 1)];
-    expect(aggregateModels(rows, '2026-03-03', '2026-03-09').map((i) => i.model).sort()).toEqual(['x/first', 'x/last']);
+    expect(
+      aggregateModels(rows, '2026-03-03', '2026-03-09')
+        .map((i) => i.model)
+        .sort(),
+    ).toEqual(['x/first', 'x/last']);
   });
 
   test('reads the day from dates that carry a time', () => {
@@ -57,7 +61,12 @@ describe('aggregateModels', () => {
 
   test('highest spend first, then requests, then name', () => {
     const items = aggregateModels(
-      [row('2026-03-09', 'b/two', 1, { requests: 1 }), row('2026-03-09', 'a/one', 1, { requests: 1 }), row('2026-03-09', 'c/big', 2), row('2026-03-09', 'd/busy', 1, { requests: 9 })],
+      [
+        row('2026-03-09', 'b/two', 1, { requests: 1 }),
+        row('2026-03-09', 'a/one', 1, { requests: 1 }),
+        row('2026-03-09', 'c/big', 2),
+        row('2026-03-09', 'd/busy', 1, { requests: 9 }),
+      ],
       '2026-03-09',
       '2026-03-09',
     );

@@ -10,6 +10,7 @@ import {
   defaultKeys,
   defaultMgmtKeyInfo,
   fakeKey,
+  madeBy,
   maskKey,
   secretOf,
   startStandIn,
@@ -213,10 +214,32 @@ describe('/activity', () => {
   });
 });
 
+describe('/activity by key', () => {
+  test('api_key_hash answers with the rows attributed to that key, and the attribution is never sent', async () => {
+    const [mine, theirs] = defaultKeys(s.now).map((k) => k.hash);
+    const rows = defaultActivityRows(s.now).map((r, i) => madeBy(r, i % 3 === 0 ? mine! : theirs!));
+    s.setData({ activity: rows });
+    const all = (await getJson('/activity', MGMT_KEY)).body.data as Array<Record<string, unknown>>;
+    expect(all).toEqual(defaultActivityRows(s.now));
+    for (const r of all) expect(Object.keys(r).sort()).toEqual(ACTIVITY_FIELDS);
+    const own = (await getJson(`/activity?api_key_hash=${mine}`, MGMT_KEY)).body.data;
+    expect(own).toEqual(defaultActivityRows(s.now).filter((_, i) => i % 3 === 0));
+    const day = utcDay(s.now, -2);
+    const ownDay = (await getJson(`/activity?api_key_hash=${mine}&date=${day}`, MGMT_KEY)).body.data;
+    expect(ownDay).toEqual(own.filter((r: { date: string }) => r.date === day));
+    expect((await getJson('/activity?api_key_hash=nobody', MGMT_KEY)).body.data).toEqual([]);
+  });
+
+  test('rows without an attribution belong to no single key', async () => {
+    const { status, body } = await getJson(`/activity?api_key_hash=${defaultKeys(s.now)[0]!.hash}`, MGMT_KEY);
+    expect(status).toBe(200);
+    expect(body.data).toEqual([]);
+  });
+});
+
 describe('/keys', () => {
   test('pages with offset until an empty page; disabled keys only on request', async () => {
-    const page = async (q: string): Promise<Array<{ hash: string; disabled: boolean }>> =>
-      (await getJson(`/keys${q}`, MGMT_KEY)).body.data;
+    const page = async (q: string): Promise<Array<{ hash: string; disabled: boolean }>> => (await getJson(`/keys${q}`, MGMT_KEY)).body.data;
     const enabled = defaultKeys(s.now).filter((k) => !k.disabled);
     expect(await page('')).toEqual(enabled.slice(0, 2));
     expect(await page('?offset=2')).toEqual(enabled.slice(2));
@@ -235,8 +258,7 @@ describe('default data is one consistent account', () => {
   ])('%s: keys’ counters add up to the activity, credits cover the keys', (_name, iso) => {
     const now = new Date(iso);
     const rows = defaultActivityRows(now);
-    const sumRows = (from: string, field: 'usage' | 'byok_usage_inference'): number =>
-      rows.filter((r) => r.date >= from).reduce((sum, r) => sum + r[field], 0);
+    const sumRows = (from: string, field: 'usage' | 'byok_usage_inference'): number => rows.filter((r) => r.date >= from).reduce((sum, r) => sum + r[field], 0);
     const dow = (now.getUTCDay() + 6) % 7;
     const windows = {
       daily: utcDay(now, 0),

@@ -1,13 +1,7 @@
 // A local stand-in for the OpenRouter API (see /work/shared/openrouter-api.md for the real shapes),
 // with fault injection, so tests never reach the internet.
 import { createHash } from 'node:crypto';
-import {
-  createServer,
-  STATUS_CODES,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 const BASE_PATH = '/api/v1';
@@ -87,6 +81,24 @@ export interface ActivityRow {
   reasoning_tokens: number;
 }
 
+/**
+ * Which key made an /activity row (its `hash` as /keys lists it): stand-in bookkeeping, never
+ * sent, since JSON.stringify skips symbol keys (object spread keeps them). `/activity?api_key_hash=`
+ * answers with the rows attributed to that hash only; rows without an attribution (the default
+ * data, whose every row is shared 60/40 by two keys) belong to no single key and never match.
+ */
+export const MADE_BY: unique symbol = Symbol('api_key_hash of the key that made this /activity row');
+
+/** `row`, attributed to the key with this hash (see MADE_BY). */
+export function madeBy(row: ActivityRow, hash: string): ActivityRow {
+  return { ...row, [MADE_BY]: hash } as ActivityRow;
+}
+
+/** The hash `row` is attributed to, if any. */
+export function madeByOf(row: ActivityRow): string | undefined {
+  return (row as ActivityRow & { [MADE_BY]?: string })[MADE_BY];
+}
+
 export interface KeyListItem {
   hash: string;
   name: string;
@@ -141,14 +153,7 @@ export function utcDay(now: Date, offsetDays = 0): string {
 /** What a key spent: the live counters `/key` and `/keys` report. */
 type Counters = Pick<
   KeyInfo,
-  | 'usage'
-  | 'usage_daily'
-  | 'usage_weekly'
-  | 'usage_monthly'
-  | 'byok_usage'
-  | 'byok_usage_daily'
-  | 'byok_usage_weekly'
-  | 'byok_usage_monthly'
+  'usage' | 'usage_daily' | 'usage_weekly' | 'usage_monthly' | 'byok_usage' | 'byok_usage_daily' | 'byok_usage_weekly' | 'byok_usage_monthly'
 >;
 
 const ZERO_COUNTERS: Counters = {
@@ -258,15 +263,87 @@ const everyDay = (): boolean => true;
 // `gpt-oss-120b`, a BYOK-only endpoint, a model too cheap to reach a cent, one that only ran on
 // even days and one that only ran more than a week ago.
 const ENDPOINTS: EndpointSpec[] = [
-  { model: 'openai/gpt-4.1', permaslug: 'openai/gpt-4.1-2025-04-14', provider: 'OpenAI', usage: 0.4123, byok: 0, requests: 9, reasoning: false, active: everyDay },
-  { model: 'openai/gpt-4.1', permaslug: 'openai/gpt-4.1-2025-04-14', provider: 'Azure', usage: 0.1877, byok: 0, requests: 4, reasoning: false, active: everyDay },
-  { model: 'anthropic/claude-sonnet-4', permaslug: 'anthropic/claude-4-sonnet-20250522', provider: 'Anthropic', usage: 0.6311, byok: 0, requests: 3, reasoning: true, active: everyDay },
-  { model: 'anthropic/claude-sonnet-4', permaslug: 'anthropic/claude-4-sonnet-20250522', provider: 'Amazon Bedrock', usage: 0, byok: 0.2219, requests: 2, reasoning: true, active: everyDay },
-  { model: 'google/gemini-2.5-pro', permaslug: 'google/gemini-2.5-pro', provider: 'Google Vertex', usage: 0.2742, byok: 0, requests: 5, reasoning: true, active: (d) => d % 2 === 0 },
-  { model: 'openai/gpt-oss-120b', permaslug: 'openai/gpt-oss-120b', provider: 'Cerebras', usage: 0.0213, byok: 0, requests: 11, reasoning: true, active: everyDay },
+  {
+    model: 'openai/gpt-4.1',
+    permaslug: 'openai/gpt-4.1-2025-04-14',
+    provider: 'OpenAI',
+    usage: 0.4123,
+    byok: 0,
+    requests: 9,
+    reasoning: false,
+    active: everyDay,
+  },
+  {
+    model: 'openai/gpt-4.1',
+    permaslug: 'openai/gpt-4.1-2025-04-14',
+    provider: 'Azure',
+    usage: 0.1877,
+    byok: 0,
+    requests: 4,
+    reasoning: false,
+    active: everyDay,
+  },
+  {
+    model: 'anthropic/claude-sonnet-4',
+    permaslug: 'anthropic/claude-4-sonnet-20250522',
+    provider: 'Anthropic',
+    usage: 0.6311,
+    byok: 0,
+    requests: 3,
+    reasoning: true,
+    active: everyDay,
+  },
+  {
+    model: 'anthropic/claude-sonnet-4',
+    permaslug: 'anthropic/claude-4-sonnet-20250522',
+    provider: 'Amazon Bedrock',
+    usage: 0,
+    byok: 0.2219,
+    requests: 2,
+    reasoning: true,
+    active: everyDay,
+  },
+  {
+    model: 'google/gemini-2.5-pro',
+    permaslug: 'google/gemini-2.5-pro',
+    provider: 'Google Vertex',
+    usage: 0.2742,
+    byok: 0,
+    requests: 5,
+    reasoning: true,
+    active: (d) => d % 2 === 0,
+  },
+  {
+    model: 'openai/gpt-oss-120b',
+    permaslug: 'openai/gpt-oss-120b',
+    provider: 'Cerebras',
+    usage: 0.0213,
+    byok: 0,
+    requests: 11,
+    reasoning: true,
+    active: everyDay,
+  },
   { model: 'groq/gpt-oss-120b', permaslug: 'groq/gpt-oss-120b', provider: 'Groq', usage: 0.0347, byok: 0, requests: 6, reasoning: true, active: everyDay },
-  { model: 'meta-llama/llama-3.3-70b-instruct', permaslug: 'meta-llama/llama-3.3-70b-instruct', provider: 'DeepInfra', usage: 0.0003, byok: 0, requests: 1, reasoning: false, active: everyDay },
-  { model: 'deepseek/deepseek-r1', permaslug: 'deepseek/deepseek-r1', provider: 'DeepSeek', usage: 0.0931, byok: 0, requests: 7, reasoning: true, active: (d) => d > 10 },
+  {
+    model: 'meta-llama/llama-3.3-70b-instruct',
+    permaslug: 'meta-llama/llama-3.3-70b-instruct',
+    provider: 'DeepInfra',
+    usage: 0.0003,
+    byok: 0,
+    requests: 1,
+    reasoning: false,
+    active: everyDay,
+  },
+  {
+    model: 'deepseek/deepseek-r1',
+    permaslug: 'deepseek/deepseek-r1',
+    provider: 'DeepSeek',
+    usage: 0.0931,
+    byok: 0,
+    requests: 7,
+    reasoning: true,
+    active: (d) => d > 10,
+  },
 ];
 
 /**
@@ -274,7 +351,16 @@ const ENDPOINTS: EndpointSpec[] = [
  * "today"). The stand-in sends these rows anyway; the CLI must ignore them.
  */
 const TODAY_ENDPOINTS: EndpointSpec[] = [
-  { model: 'openai/gpt-4.1', permaslug: 'openai/gpt-4.1-2025-04-14', provider: 'OpenAI', usage: 5.5555, byok: 0, requests: 50, reasoning: false, active: everyDay },
+  {
+    model: 'openai/gpt-4.1',
+    permaslug: 'openai/gpt-4.1-2025-04-14',
+    provider: 'OpenAI',
+    usage: 5.5555,
+    byok: 0,
+    requests: 50,
+    reasoning: false,
+    active: everyDay,
+  },
   { model: 'x-ai/grok-4', permaslug: 'x-ai/grok-4-07-09', provider: 'xAI', usage: 3.3333, byok: 0, requests: 20, reasoning: true, active: everyDay },
 ];
 
@@ -527,14 +613,16 @@ function normalAnswer(
       return json(200, { data: data.credits });
     case '/activity': {
       if (!isMgmt) return error(403, FORBIDDEN);
+      const hash = query.get('api_key_hash');
+      const rows = hash === null ? data.activity : data.activity.filter((r) => madeByOf(r) === hash);
       const date = query.get('date');
-      if (date === null) return json(200, { data: data.activity });
+      if (date === null) return json(200, { data: rows });
       const oldest = utcDay(now, -30);
       const newest = utcDay(now, -1);
       if (!isDay(date) || date < oldest || date > newest) {
         return error(400, 'Date must be within the last 30 (completed) UTC days');
       }
-      return json(200, { data: data.activity.filter((r) => r.date === date) });
+      return json(200, { data: rows.filter((r) => r.date === date) });
     }
     case '/keys': {
       if (!isMgmt) return error(403, FORBIDDEN);

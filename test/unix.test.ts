@@ -14,7 +14,13 @@ async function start(args: string[]) {
   const sandbox = await makeSandbox();
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: sandbox.cwd,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: sandbox.home, OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY, OPENROUTER_BASE_URL: standIn.url },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: sandbox.home,
+      OPENROUTER_API_KEY: API_KEY,
+      OPENROUTER_MGMT_KEY: MGMT_KEY,
+      OPENROUTER_BASE_URL: standIn.url,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -17,7 +17,12 @@ function failure(fn: () => unknown): CliError {
 
 describe('parseBody', () => {
   test('accepts the minimal documented body and unknown fields', () => {
-    const parsed = parseBody('/key', JSON.stringify({ ...validKey, extra: 1, data: { ...validKey.data, brand_new_field: [1] } }), 'application/json', keySchema);
+    const parsed = parseBody(
+      '/key',
+      JSON.stringify({ ...validKey, extra: 1, data: { ...validKey.data, brand_new_field: [1] } }),
+      'application/json',
+      keySchema,
+    );
     expect(parsed.data.usage_daily).toBe(0.1);
   });
 
@@ -42,7 +47,12 @@ describe('parseBody', () => {
   });
 
   test('points into arrays', () => {
-    const body = { data: [{ date: '2026-03-09', model: 'a/b', usage: 1, requests: 1 }, { date: '2026-03-09', model: 'a/b', requests: 1 }] };
+    const body = {
+      data: [
+        { date: '2026-03-09', model: 'a/b', usage: 1, requests: 1 },
+        { date: '2026-03-09', model: 'a/b', requests: 1 },
+      ],
+    };
     expect(failure(() => parseBody('/activity', JSON.stringify(body), undefined, activitySchema)).message).toBe(
       '/activity: invalid response: data[1].usage is missing',
     );
@@ -54,7 +64,9 @@ describe('parseBody', () => {
     );
     expect(failure(() => parseBody('/key', '{"data":{"label":', 'application/json', keySchema)).message).toBe('/key: invalid response: malformed JSON');
     expect(failure(() => parseBody('/key', '', 'application/json', keySchema)).message).toBe('/key: invalid response: an empty body');
-    expect(failure(() => parseBody('/key', 'null', 'application/json', keySchema)).message).toBe('/key: invalid response: the body should be an object, got null');
+    expect(failure(() => parseBody('/key', 'null', 'application/json', keySchema)).message).toBe(
+      '/key: invalid response: the body should be an object, got null',
+    );
   });
 
   test('activity rows need a YYYY-MM-DD date', () => {
