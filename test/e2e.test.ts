@@ -4,7 +4,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { ANSI, ROOT, leakedPieces, lines, makeSandbox, runCli, type CliResult, type RunOptions, type Sandbox } from './run-cli.js';
+import { ANSI, ROOT, expectCleanRun, lines, makeSandbox, runCli, type CliResult, type RunOptions, type Sandbox } from './run-cli.js';
 import {
   API_KEY,
   MGMT_KEY,
@@ -43,10 +43,7 @@ const API_ONLY = { OPENROUTER_API_KEY: API_KEY };
 /** Runs the CLI against `s` (if given) and checks what every run must satisfy. */
 async function run(s: StandIn | undefined, args: string[], env: Record<string, string> = {}, opts: Omit<RunOptions, 'env'> = {}): Promise<CliResult> {
   const res = await runCli(args, { ...opts, env: { ...(s ? { OPENROUTER_BASE_URL: s.url } : {}), ...env } });
-  expect(res.stderr, 'dist/ changed under the run: was it rebuilt while tests ran?').not.toMatch(/Cannot find module '[^']*\/dist\//);
-  expect(res.timedOut, `CLI killed after ${Math.round(res.ms)} ms; stderr: ${res.stderr}`).toBe(false);
-  expect(leakedPieces(`${res.stdout}\n${res.stderr}`, SECRETS), 'key material in the output').toEqual([]);
-  expect(res.stdout + res.stderr, 'stack trace in the output').not.toMatch(/^ {4}at /m);
+  expectCleanRun(res, SECRETS);
   return res;
 }
 

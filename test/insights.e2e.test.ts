@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { formatCount, formatUsd as usd } from '../src/format.js';
 import type { JsonDocument } from '../src/render/json.js';
-import { ROOT, leakedPieces, lines, runCli, type CliResult } from './run-cli.js';
+import { ROOT, expectCleanRun, lines, runCli, type CliResult } from './run-cli.js';
 import {
   API_KEY,
   MGMT_KEY,
@@ -74,10 +74,7 @@ async function run(s: StandIn, args: string[], env: Record<string, string>): Pro
   const res = await runCli(args, {
     env: { OPENROUTER_BASE_URL: s.url, NODE_OPTIONS: `--import=${FAKE_CLOCK}`, FAKE_CLOCK_NOW: s.now.toISOString(), ...env },
   });
-  expect(res.stderr, 'dist/ changed under the run: was it rebuilt while tests ran?').not.toMatch(/Cannot find module '[^']*\/dist\//);
-  expect(res.timedOut, `CLI killed after ${Math.round(res.ms)} ms; stderr: ${res.stderr}`).toBe(false);
-  expect(leakedPieces(`${res.stdout}\n${res.stderr}`, SECRETS), 'key material in the output').toEqual([]);
-  expect(res.stdout + res.stderr, 'stack trace in the output').not.toMatch(/^ {4}at /m);
+  expectCleanRun(res, SECRETS);
   return res;
 }
 

@@ -6,6 +6,7 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'openrouter-usage.js');
@@ -86,6 +87,14 @@ export async function runCli(args: string[], opts: RunOptions = {}): Promise<Cli
   } finally {
     if (!opts.sandbox) await sandbox.cleanup();
   }
+}
+
+/** What every run must satisfy, whatever it tested: dist/ intact, not hung, no key, no stack trace. */
+export function expectCleanRun(res: CliResult, secrets: string[]): void {
+  expect(res.stderr, 'dist/ changed under the run: was it rebuilt while tests ran?').not.toMatch(/Cannot find module '[^']*\/dist\//);
+  expect(res.timedOut, `CLI killed after ${Math.round(res.ms)} ms; stderr: ${res.stderr}`).toBe(false);
+  expect(leakedPieces(`${res.stdout}\n${res.stderr}`, secrets), 'key material in the output').toEqual([]);
+  expect(res.stdout + res.stderr, 'stack trace in the output').not.toMatch(/^ {4}at /m);
 }
 
 /** Every `len`-char window of each secret that shows up in `text`. */
