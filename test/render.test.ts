@@ -4,7 +4,7 @@ import type { ActivityRow, KeyData, KeyListItem } from '../src/api/schemas.js';
 import { demoResponses } from '../src/demo/responses.js';
 import { CliError } from '../src/errors.js';
 import { toJsonDocument } from '../src/render/json.js';
-import { renderText, type TextOptions } from '../src/render/text.js';
+import { renderText, wrap, type TextOptions } from '../src/render/text.js';
 import { buildReport, type Outcome, type ReportOptions, type Responses } from '../src/report.js';
 
 const plain = new Chalk({ level: 0 });
@@ -258,5 +258,20 @@ describe('demo', () => {
     for (const day of ['2030-01-01T00:00:00Z', '2026-02-28T23:59:59Z', '2026-03-02T12:00:00Z']) {
       expect(() => demoResponses(new Date(day))).not.toThrow();
     }
+  });
+});
+
+describe('notes on a narrow terminal', () => {
+  test('break between words, within the width', () => {
+    const out = text(responses(), { width: 60 });
+    const blocks = out.trimEnd().split('\n\n');
+    const notes = blocks.at(-1)!.split('\n');
+    expect(notes.length).toBeGreaterThan(4);
+    for (const line of notes) expect([...line].length).toBeLessThanOrEqual(60);
+    expect(out).toContain('All days are UTC; today ends at 00:00 UTC (in 9 h 0 min).');
+  });
+  test('piped output (no width) keeps each note on one line', () => {
+    expect(wrap('a b c', undefined)).toEqual(['a b c']);
+    expect(wrap('alpha beta gamma delta epsilon zeta eta theta', 20)).toEqual(['alpha beta gamma', 'delta epsilon zeta', 'eta theta']);
   });
 });

@@ -42,8 +42,8 @@ export function renderText(report: Report, options: TextOptions): string {
     `All days are UTC; today ends at ${describeUtcDayEnd(new Date(report.fetchedAt), options.timeZone)}.`,
   ];
   lines.push('');
-  for (const note of notes) if (note) lines.push(dim(note));
-  lines.push(dim(FOOTNOTE));
+  for (const note of notes) if (note) lines.push(...wrap(note, options.width).map((line) => dim(line)));
+  lines.push(...wrap(FOOTNOTE, options.width).map((line) => dim(line)));
   return `${lines.join('\n')}\n`;
 }
 
@@ -210,4 +210,21 @@ function accountNote(report: Report): string | undefined {
   const { keys, disabledKeys } = report.account.value;
   const disabled = disabledKeys > 0 ? `, ${disabledKeys} of them disabled` : '';
   return `Account totals add up the live counters of the ${keys} key${keys === 1 ? '' : 's'} /keys lists${disabled}; keys deleted this period are no longer counted.`;
+}
+
+/** Notes are sentences: on a terminal they break between words, not wherever the screen ends. */
+export function wrap(text: string, width: number | undefined): string[] {
+  if (width === undefined || width < 20 || text.length <= width) return [text];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
 }
