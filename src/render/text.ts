@@ -30,7 +30,7 @@ export function renderText(report: Report, options: TextOptions): string {
   const dim = chalk.dim;
   const lines: string[] = [chalk.bold(`💰 OpenRouter Usage${report.demo ? ' (demo data)' : ''}`)];
   lines.push(...totalsLines(report, chalk));
-  lines.push(...balanceLines(report, chalk));
+  lines.push(...balanceLines(report, chalk, options.width));
 
   lines.push('');
   lines.push(...breakdownLines(report, options));
@@ -78,7 +78,7 @@ function totalsLines(report: Report, chalk: ChalkInstance): string[] {
   return lines;
 }
 
-function balanceLines(report: Report, chalk: ChalkInstance): string[] {
+function balanceLines(report: Report, chalk: ChalkInstance, width: number | undefined): string[] {
   const { key, credits, runway } = report;
   const lines: string[] = [];
   const capLine = key.limit !== null ? `Key limit: ${capText(key.limit, key.limitRemaining, key.limitReset)}` : undefined;
@@ -95,7 +95,7 @@ function balanceLines(report: Report, chalk: ChalkInstance): string[] {
       if (capLine) lines.push(capLine);
       break;
   }
-  if (runway) lines.push(runwayText(runway, chalk));
+  if (runway) lines.push(...wrap(runwayText(runway, chalk), width));
   return lines;
 }
 
