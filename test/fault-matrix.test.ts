@@ -5,9 +5,13 @@ import { describe, expect, onTestFinished, test } from 'vitest';
 import { leakedPieces, runCli } from './run-cli.js';
 import { API_KEY, MGMT_KEY, secretOf, startStandIn, type Fault, type FaultPath, type StandIn } from './server.js';
 
-/** Every run gets --timeout 1 --deadline 8; nothing may outlast this. */
+/**
+ * Every run gets --timeout 3 --deadline 8; nothing may outlast RUN_BOUND_MS. The per-attempt
+ * timeout leaves room for a machine busy with the rest of the suite: an answer late by a second
+ * must not read as a dead server.
+ */
 const RUN_BOUND_MS = 11_000;
-const ARGS = ['--timeout', '1', '--deadline', '8', '--no-color'];
+const ARGS = ['--timeout', '3', '--deadline', '8', '--no-color'];
 
 type Expect = 'fatal' | 'warn' | 'ok';
 
@@ -121,7 +125,7 @@ describe.concurrent(`fault matrix: ${cases.length} faults × ${endpoints.length}
     const stderrLines = result.stderr.split('\n').filter(Boolean);
 
     if (path === '/key') {
-      expect(result.code).toBe(c.keyExit);
+      expect(result.code, result.stderr).toBe(c.keyExit);
       if (c.keyExit === 0) {
         expect(result.stderr).toBe('');
         expect(result.stdout).toMatch(/^Today: \$/m);
@@ -133,7 +137,7 @@ describe.concurrent(`fault matrix: ${cases.length} faults × ${endpoints.length}
       return;
     }
     // An optional endpoint never fails the run and never hides the totals.
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^Today: \$\d+\.\d\d\* \| Week: \$/m);
     if ((c.optional ?? 'warn') === 'ok') {
       expect(result.stderr).toBe('');
