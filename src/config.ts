@@ -85,7 +85,9 @@ export function findKeys(sources: CredentialSources): FoundKeys {
 export function resolveCredentials(sources: CredentialSources): Credentials {
   const { apiKey, mgmtKey, warnings, places } = findKeys(sources);
   if (!apiKey) {
-    throw new CliError('config', `OPENROUTER_API_KEY is not set; looked in ${places.join(', ')} (or try --demo)`);
+    // A management key alone can still list keys; say so rather than leave its owner guessing.
+    const hint = mgmtKey ? '; OPENROUTER_MGMT_KEY is set, and `openrouter-usage keys` works with it alone' : ' (or try --demo)';
+    throw new CliError('config', `OPENROUTER_API_KEY is not set; looked in ${places.join(', ')}${hint}`);
   }
   return { apiKey, mgmtKey, warnings };
 }

@@ -144,3 +144,9 @@ describe('validateBaseUrl', () => {
     expect(isLoopbackHost('127.0.0.256')).toBe(false);
   });
 });
+
+test('a management key alone: the message says what it can do', () => {
+  expect(() => resolveCredentials({ env: env({ OPENROUTER_MGMT_KEY: 'm' }), cwd })).toThrow(
+    /OPENROUTER_MGMT_KEY is set, and `openrouter-usage keys` works with it alone$/,
+  );
+});
