@@ -1,7 +1,7 @@
 // The fault matrix: every fault on every endpoint, run against the built CLI. For each: the exit
 // code, exactly one clean line on stderr, no stack trace, no key material, the whole run within
 // RUN_BOUND_MS, and the totals still shown when only an optional endpoint failed.
-import { describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, test, type TestContext } from 'vitest';
 import { leakedPieces, runCli } from './run-cli.js';
 import { API_KEY, MGMT_KEY, secretOf, startStandIn, type Fault, type FaultPath, type StandIn } from './server.js';
 
@@ -99,9 +99,11 @@ const endpoints: FaultPath[] = ['/key', '/credits', '/activity', '/keys'];
 const matrix = endpoints.flatMap((path) => cases.map((c) => [path, c.name, c] as const));
 
 /** A stand-in of the test's own, closed when that test ends (tests here run side by side). */
-async function ownStandIn(): Promise<StandIn> {
+async function ownStandIn(context: TestContext): Promise<StandIn> {
   const standIn = await startStandIn();
-  onTestFinished(() => standIn.close());
+  // The context's hook, not the global one: with concurrent tests the global one may attach to
+  // whichever test is current, and close this server under a test still using it.
+  context.onTestFinished(() => standIn.close());
   return standIn;
 }
 
@@ -114,8 +116,8 @@ function assertClean(result: { stdout: string; stderr: string; ms: number; timed
 }
 
 describe.concurrent(`fault matrix: ${cases.length} faults × ${endpoints.length} endpoints = ${matrix.length} runs`, () => {
-  test.each(matrix)('%s: %s', async (path, _name, c) => {
-    const standIn = await ownStandIn();
+  test.for(matrix)('%s: %s', async ([path, , c], context) => {
+    const standIn = await ownStandIn(context);
     standIn.setFault(path, c.fault(standIn, path));
     const result = await runCli([...ARGS], {
       env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY, OPENROUTER_BASE_URL: standIn.url },
@@ -158,8 +160,8 @@ describe('faults outside any one endpoint', () => {
     expect(result.stderr).toMatch(/^openrouter-usage: \/key: network error \(connection refused\) after 4 attempts\n$/);
   });
 
-  test('the deadline caps retries and waits together', async () => {
-    const standIn = await ownStandIn();
+  test('the deadline caps retries and waits together', async (context) => {
+    const standIn = await ownStandIn(context);
     standIn.setFault('/key', { kind: 'hang' });
     const result = await runCli(['--timeout', '20', '--deadline', '2'], {
       env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_BASE_URL: standIn.url },
@@ -170,8 +172,8 @@ describe('faults outside any one endpoint', () => {
     expect(result.stderr).toContain('deadline');
   });
 
-  test('a wait asked for beyond the deadline: an immediate, explained exit 4', async () => {
-    const standIn = await ownStandIn();
+  test('a wait asked for beyond the deadline: an immediate, explained exit 4', async (context) => {
+    const standIn = await ownStandIn(context);
     standIn.setFault('/key', { ...error(429), headers: { 'retry-after': '15' } });
     const result = await runCli(['--deadline', '5'], { env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_BASE_URL: standIn.url } });
     assertClean(result);
