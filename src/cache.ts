@@ -15,7 +15,7 @@ export interface CacheEntry {
   responses: Responses;
 }
 
-export function cacheDir(env: NodeJS.ProcessEnv): string {
+function cacheDir(env: NodeJS.ProcessEnv): string {
   const base = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : join(env.HOME || homedir(), '.cache');
   return join(base, 'openrouter-usage');
 }

@@ -28,7 +28,7 @@ export interface CredentialSources {
 }
 
 /** The files searched, in order of precedence, after the environment. */
-export function credentialFiles({ env, cwd, envFile }: CredentialSources): { path: string; explicit: boolean }[] {
+function credentialFiles({ env, cwd, envFile }: CredentialSources): { path: string; explicit: boolean }[] {
   const configHome = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
   const files = [
     { path: join(cwd, 'credentials.env'), explicit: false },

@@ -10,9 +10,9 @@ export const ExitCode = {
   rateLimited: 4,
   network: 5,
   invalidResponse: 6,
+  /** The report was printed, and a --min-balance / --max-* threshold was crossed. */
+  thresholdCrossed: 7,
 } as const;
-
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 export type FailureKind =
   'usage' | 'config' | 'key-rejected' | 'rate-limited' | 'network' | 'timeout' | 'http-status' | 'invalid-response' | 'aborted' | 'internal';
@@ -55,13 +55,9 @@ export class CliError extends Error {
   }
 }
 
-export function isCliError(value: unknown): value is CliError {
-  return value instanceof CliError;
-}
-
 /** Turns anything thrown into a CliError; unknown throwables are internal errors (exit 1). */
 export function toCliError(value: unknown): CliError {
-  if (isCliError(value)) return value;
+  if (value instanceof CliError) return value;
   const message = value instanceof Error ? value.message : String(value);
   return new CliError('internal', `internal error: ${message}`);
 }

@@ -69,7 +69,7 @@ function needsManagementKey(): { status: 'needs-management-key' } {
   return { status: 'needs-management-key' };
 }
 
-export async function settle<T>(promise: Promise<T>): Promise<Outcome<T>> {
+async function settle<T>(promise: Promise<T>): Promise<Outcome<T>> {
   try {
     return { status: 'ok', value: await promise };
   } catch (error) {

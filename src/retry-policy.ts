@@ -12,7 +12,7 @@ const MAX_BACKOFF_MS = 4_000;
 export const RETRY_STATUSES: readonly number[] = [408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524];
 
 /** Connection-level failures worth another try; anything else (TLS errors, bad URLs) is final. */
-export const RETRY_ERROR_CODES: readonly string[] = [
+const RETRY_ERROR_CODES: readonly string[] = [
   'ECONNRESET',
   'ECONNREFUSED',
   'ECONNABORTED',

@@ -7,9 +7,6 @@ export interface RunContext {
   signal: AbortSignal;
 }
 
-/** Exit code of a run whose report was printed but crossed a --min-balance / --max-* threshold. */
-export const THRESHOLD_CROSSED = 7;
-
 /**
  * The answers for one report (the demo's, the cache's, or the API's) and the code that presents
  * them. The requests leave first; the report and renderers load while they are on the wire.
@@ -66,7 +63,7 @@ export async function runReport(options: CliOptions, { signal }: RunContext): Pr
     return report.thresholdError.exitCode;
   }
   for (const alert of report.alerts) process.stderr.write(`${alert.message}\n`);
-  return report.alerts.length > 0 ? THRESHOLD_CROSSED : ExitCode.ok;
+  return report.alerts.length > 0 ? ExitCode.thresholdCrossed : ExitCode.ok;
 }
 
 async function onelineFallback(options: CliOptions, present: typeof import('./present.js')): Promise<string> {

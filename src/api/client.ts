@@ -48,7 +48,7 @@ const MAX_KEY_PAGES = 200;
  * (openrouter.ai/docs/features/provisioning-api-keys), so a shorter page is the last one and
  * most accounts need one request, not a second that can only come back empty.
  */
-export const KEYS_PAGE_SIZE = 100;
+const KEYS_PAGE_SIZE = 100;
 
 /**
  * Every key of the account, disabled ones included (their spend this month still counts), read
@@ -99,7 +99,7 @@ function expectOk(endpoint: string, response: HttpResponse, key: NamedKey): stri
 }
 
 /** The `error.message` of OpenRouter's JSON error body, made safe for one stderr line. */
-export function serverMessage(text: string): string | undefined {
+function serverMessage(text: string): string | undefined {
   let message: unknown;
   try {
     const body = JSON.parse(text) as { error?: { message?: unknown } };

@@ -25,7 +25,7 @@ export function parseBody<T>(endpoint: string, text: string, contentType: string
   throw new CliError('invalid-response', `${endpoint}: invalid response: ${detail}`, { endpoint });
 }
 
-export function describeIssue(root: unknown, issue: Issue): string {
+function describeIssue(root: unknown, issue: Issue): string {
   const where = formatPath(issue.path);
   const value = valueAt(root, issue.path);
   const subject = where || 'the body';
