@@ -9,5 +9,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // Most cases drive the CLI in-process and spend their time waiting on sockets and retry backoffs, not the CPU.
+    maxConcurrency: 32,
   },
 });

@@ -1,26 +1,51 @@
-import { ExitCode } from './errors.js';
+import { CliError, ExitCode } from './errors.js';
+import type { Io } from './io.js';
 import { redact } from './redact.js';
 
+export type { Io } from './io.js';
+
 /**
- * The entry. It loads nothing it does not need: `--version` answers before commander is even read,
- * and the command line parser, the HTTP client and the schemas load only on the paths that use them.
+ * The entry: argv and io in, exit code out. It loads nothing it does not need: `--version` answers
+ * before commander is read; the command line parser loads next, and each command loads its own code.
  */
-export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
-  // A reader that stops early (`| head`) is not an error: end quietly, as Unix tools do.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(ExitCode.ok);
-    process.stderr.write(`openrouter-usage: cannot write the report: ${error.message}\n`);
-    process.exit(ExitCode.internal);
-  });
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
-    process.stdout.write(`${__VERSION__}\n`);
+    io.stdout.write(`${__VERSION__}\n`);
     return ExitCode.ok;
   }
   try {
-    return await (await import('./program.js')).parseAndRun(argv);
+    return await (await import('./program.js')).parseAndRun(argv, io);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`openrouter-usage: internal error: ${redact(message)}\n`);
+    if (io.signal?.aborted) {
+      io.stderr.write('openrouter-usage: interrupted\n');
+      return ExitCode.interrupted;
+    }
+    const message = error instanceof CliError ? error.message : error instanceof Error ? error.message : String(error);
+    io.stderr.write(`openrouter-usage: internal error: ${redact(message)}\n`);
     return ExitCode.internal;
   }
+}
+
+/** The real process as io; the one place that reads `process`. Ctrl-C aborts the run's signal. */
+export function processIo(proc: NodeJS.Process): Io {
+  const controller = new AbortController();
+  proc.once('SIGINT', () => controller.abort(new CliError('aborted', 'interrupted')));
+  // A reader that stops early (`| head`) is not an error: end quietly, as Unix tools do.
+  proc.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') proc.stderr.write(`openrouter-usage: cannot write the report: ${error.message}\n`);
+    proc.exit(error.code === 'EPIPE' ? ExitCode.ok : ExitCode.internal);
+  });
+  // A reader of warnings that has gone takes nothing from the report: the run goes on to its own exit code.
+  proc.stderr.on('error', () => undefined);
+  return {
+    stdout: proc.stdout,
+    stderr: proc.stderr,
+    env: proc.env,
+    cwd: proc.cwd(),
+    now: () => Date.now(),
+    isTTY: proc.stdout.isTTY === true,
+    columns: proc.stdout.isTTY ? proc.stdout.columns : undefined,
+    signal: controller.signal,
+    uid: proc.getuid?.(),
+  };
 }

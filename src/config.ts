@@ -24,17 +24,17 @@ export interface Credentials {
 export interface CredentialSources {
   env: NodeJS.ProcessEnv;
   cwd: string;
-  envFile?: string | undefined;
+  credentialsFile?: string | undefined;
 }
 
 /** The files searched, in order of precedence, after the environment. */
-function credentialFiles({ env, cwd, envFile }: CredentialSources): { path: string; explicit: boolean }[] {
+function credentialFiles({ env, cwd, credentialsFile }: CredentialSources): { path: string; explicit: boolean }[] {
   const configHome = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
   const files = [
     { path: join(cwd, 'credentials.env'), explicit: false },
     { path: join(configHome, 'openrouter-usage', 'credentials.env'), explicit: false },
   ];
-  if (envFile) files.unshift({ path: resolve(cwd, envFile), explicit: true });
+  if (credentialsFile) files.unshift({ path: resolve(cwd, credentialsFile), explicit: true });
   return files;
 }
 

@@ -12,6 +12,8 @@ export const ExitCode = {
   invalidResponse: 6,
   /** The report was printed, and a --min-balance / --max-* threshold was crossed. */
   thresholdCrossed: 7,
+  /** Ctrl-C: 128 + SIGINT, as shells report it. */
+  interrupted: 130,
 } as const;
 
 export type FailureKind =
@@ -26,7 +28,7 @@ const exitCodes: Record<FailureKind, number> = {
   timeout: ExitCode.network,
   'http-status': ExitCode.network,
   'invalid-response': ExitCode.invalidResponse,
-  aborted: 130,
+  aborted: ExitCode.interrupted,
   internal: ExitCode.internal,
 };
 
@@ -37,7 +39,16 @@ export interface CliErrorDetails {
   status?: number;
 }
 
-export class CliError extends Error {
+/** A failure as plain data, for the parts of a report that could not be had. */
+export interface Failure {
+  readonly kind: FailureKind;
+  readonly message: string;
+  readonly endpoint?: string | undefined;
+  readonly status?: number | undefined;
+  readonly exitCode: number;
+}
+
+export class CliError extends Error implements Failure {
   readonly kind: FailureKind;
   readonly endpoint: string | undefined;
   readonly status: number | undefined;
@@ -60,4 +71,8 @@ export function toCliError(value: unknown): CliError {
   if (value instanceof CliError) return value;
   const message = value instanceof Error ? value.message : String(value);
   return new CliError('internal', `internal error: ${message}`);
+}
+
+export function exitCodeOf(kind: FailureKind): number {
+  return exitCodes[kind];
 }

@@ -1,6 +1,6 @@
 import type { KeyListItem } from './api/schemas.js';
 import { cleanSum } from './format.js';
-import type { Totals } from './report.js';
+import type { Totals, Warning } from './report.js';
 
 export interface KeyRow {
   hash: string;
@@ -24,12 +24,12 @@ export interface KeysReport {
   totals: { keys: number; usage: Totals };
   /** Disabled keys left out of `keys` (without --include-disabled). */
   hiddenDisabled: number;
-  warnings: string[];
+  warnings: Warning[];
 }
 
 export function buildKeysReport(
   items: readonly KeyListItem[],
-  options: { includeDisabled: boolean; now: Date; demo: boolean; warnings: string[] },
+  options: { includeDisabled: boolean; now: Date; demo: boolean; warnings: Warning[] },
 ): KeysReport {
   const rows = items.map(toRow);
   const listed = options.includeDisabled ? rows : rows.filter((row) => !row.disabled);

@@ -4,6 +4,13 @@ import { CliError } from './errors.js';
 /** What the command line asked for, after commander has parsed and checked it. */
 export const FORMATS = ['text', 'json', 'markdown', 'csv', 'oneline'] as const;
 export type Format = (typeof FORMATS)[number];
+export const GROUPS = ['model', 'provider', 'day'] as const;
+export type GroupBy = (typeof GROUPS)[number];
+export const SCOPES = ['account', 'key'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const MIN_WATCH_SECONDS = 30;
+export const DEFAULT_WATCH_SECONDS = 60;
 
 export interface CommonOptions {
   json?: boolean | undefined;
@@ -11,7 +18,7 @@ export interface CommonOptions {
   timeout: number;
   deadline: number;
   baseUrl?: string | undefined;
-  envFile?: string | undefined;
+  credentialsFile?: string | undefined;
   color: boolean;
   demo?: boolean | undefined;
   debug?: boolean | undefined;
@@ -20,8 +27,8 @@ export interface CommonOptions {
 export interface CliOptions extends CommonOptions {
   days: number;
   top: number;
-  scope: 'account' | 'key';
-  by: 'model' | 'provider' | 'day';
+  scope: Scope;
+  by: GroupBy;
   details?: boolean | undefined;
   fullNames?: boolean | undefined;
   minBalance?: number | undefined;

@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, ExitCode, toCliError } from './errors.js';
-import { FORMATS, integerIn, secondsIn, usd, type CliOptions, type KeysOptions } from './options.js';
-import { DEFAULT_WATCH_SECONDS, MIN_WATCH_SECONDS } from './watch-limits.js';
+import type { Io } from './io.js';
+import { DEFAULT_WATCH_SECONDS, FORMATS, GROUPS, MIN_WATCH_SECONDS, SCOPES, integerIn, secondsIn, usd, type CliOptions, type KeysOptions } from './options.js';
 import { redact } from './redact.js';
 
 const EXIT_CODES = `Exit codes:
@@ -28,33 +28,41 @@ const EXAMPLES = `Examples:
   $ openrouter-usage --demo               sample output, no key or network needed
 
 Keys: OPENROUTER_API_KEY (required) and OPENROUTER_MGMT_KEY (optional, a management key
-for the balance, account totals and the breakdown), from the environment, --env-file,
+for the balance, account totals and the breakdown), from the environment, --credentials-file,
 ./credentials.env, or $XDG_CONFIG_HOME/openrouter-usage/credentials.env; the first place
 that has a key wins.`;
 
-/** Flags every command shares: where to ask, how long to wait, how to print. */
+/**
+ * Flags every command shares: where to ask, how long to wait, how to print. They belong to the
+ * program, so they work before or after a command (`--json keys` is `keys --json`).
+ */
 function addCommonOptions(command: Command): Command {
   return command
     .option('--json', 'print one JSON document (schemaVersion 1); short for --format json')
     .addOption(new Option('--format <format>', 'output: text, json, markdown, csv (the breakdown) or oneline (status bars)').choices(FORMATS))
     .addOption(new Option('--timeout <seconds>', 'limit for each HTTP attempt').default(20).argParser(secondsIn(0.1, 600)))
     .addOption(new Option('--deadline <seconds>', 'limit for the whole run, retries included').default(45).argParser(secondsIn(1, 3600)))
-    .addOption(new Option('--base-url <url>', 'API base URL (https, or http to localhost only)').env('OPENROUTER_BASE_URL'))
-    .option('--env-file <path>', 'read keys from this file (dotenv format)')
+    .option('--base-url <url>', 'API base URL (https, or http to localhost only) (env: OPENROUTER_BASE_URL)')
+    .option('--credentials-file <path>', 'read keys from this file (dotenv format)')
     .option('--no-color', 'no colours (also: NO_COLOR, or stdout not a terminal)')
     .option('--demo', 'use sample data shipped in the package: no key, no network')
     .option('--debug', 'log each HTTP attempt to stderr (keys masked)');
 }
 
-export function buildProgram(run: { report: (o: CliOptions) => Promise<void>; keys: (o: KeysOptions) => Promise<void> }): Command {
+export interface CommandRunners {
+  report: (options: CliOptions) => Promise<void>;
+  keys: (options: KeysOptions) => Promise<void>;
+}
+
+export function buildProgram(run: CommandRunners): Command {
   const program = new Command('openrouter-usage')
     .description('What you are spending on OpenRouter: live Today / Week / Month totals, credit balance, and where the money went.')
     .version(__VERSION__, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .addOption(new Option('--days <n>', 'breakdown window, in completed UTC days (1-30)').default(7).argParser(integerIn(1, 30)))
     .addOption(new Option('--top <n>', 'rows listed in the text breakdown; 0 lists all').default(8).argParser(integerIn(0, Number.MAX_SAFE_INTEGER)))
-    .addOption(new Option('--by <group>', 'group the text breakdown by').choices(['model', 'provider', 'day']).default('model'))
-    .addOption(new Option('--scope <scope>', 'breakdown of the whole account, or of the API key in use').choices(['account', 'key']).default('account'))
+    .addOption(new Option('--by <group>', 'group the text breakdown by').choices(GROUPS).default('model'))
+    .addOption(new Option('--scope <scope>', 'breakdown of the whole account, or of the API key in use').choices(SCOPES).default('account'))
     .option('--details', 'a table with tokens and $ per million tokens')
     .option('--full-names', 'full model ids (openai/gpt-4.1) instead of short names')
     .addOption(new Option('--min-balance <usd>', 'exit 7 when the balance is below this').argParser(usd))
@@ -69,66 +77,61 @@ export function buildProgram(run: { report: (o: CliOptions) => Promise<void>; ke
         `redraw the report in place every N seconds (minimum ${MIN_WATCH_SECONDS}, default ${DEFAULT_WATCH_SECONDS}) until Ctrl-C`,
       ).argParser(integerIn(MIN_WATCH_SECONDS, 86_400)),
     )
-    .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
     .addHelpText('after', `\n${EXAMPLES}\n\n${EXIT_CODES}\n`)
     .action((options: CliOptions) => run.report(options));
   addCommonOptions(program);
 
-  const keys = program
+  program
     .command('keys')
     .description('every API key of the account with today/week/month spend and cap (needs a management key)')
     .option('--include-disabled', 'list disabled keys too')
     .allowExcessArguments(false)
-    .action((options: KeysOptions) => run.keys(options));
-  addCommonOptions(keys);
+    .action((options: KeysOptions, command: Command) => run.keys({ ...command.optsWithGlobals<KeysOptions>(), ...options }));
   return program;
 }
 
-type Runner<T> = (options: T, context: { signal: AbortSignal }) => Promise<number>;
+/** Which module runs a command: the lazy-loading boundary of the CLI, in one place. */
+const COMMANDS = {
+  report: () => import('./commands/report.js'),
+  watch: () => import('./commands/watch.js'),
+  keys: () => import('./commands/keys.js'),
+};
 
-/** Runs a command's lazily loaded body; every failure becomes one stderr line and an exit code. */
-async function runGuarded<T>(options: T, load: () => Promise<Runner<T>>): Promise<number> {
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort(new CliError('aborted', 'interrupted'));
-  process.once('SIGINT', onSigint);
+/** Runs one command; every expected failure becomes one stderr line and its exit code. */
+async function runGuarded(io: Io, body: () => Promise<number>): Promise<number> {
   try {
-    // Loaded only here, so --help and --version never pay for the HTTP client and the schemas.
-    return await (
-      await load()
-    )(options, { signal: controller.signal });
+    return await body();
   } catch (error) {
-    if (controller.signal.aborted) {
-      process.stderr.write('openrouter-usage: interrupted\n');
-      return 130;
+    if (io.signal?.aborted) {
+      io.stderr.write('openrouter-usage: interrupted\n');
+      return ExitCode.interrupted;
     }
     const failure = toCliError(error);
-    process.stderr.write(`openrouter-usage: ${redact(failure.message)}\n`);
+    io.stderr.write(`openrouter-usage: ${redact(failure.message)}\n`);
     return failure.exitCode;
-  } finally {
-    process.removeListener('SIGINT', onSigint);
   }
 }
 
 /** Parses the command line with commander and runs the command; returns the exit code. */
-export async function parseAndRun(argv: readonly string[]): Promise<number> {
+export async function parseAndRun(argv: readonly string[], io: Io): Promise<number> {
   let exitCode: number = ExitCode.ok;
-  const guarded =
-    <T>(load: () => Promise<Runner<T>>) =>
-    async (options: T): Promise<void> => {
-      exitCode = await runGuarded(options, load);
-    };
-
   const program = buildProgram({
-    report: guarded<CliOptions>(async () => (await import('./run.js')).runReport),
-    keys: guarded<KeysOptions>(async () => (await import('./keys-command.js')).runKeys),
+    report: async (options) => {
+      exitCode = await runGuarded(io, async () =>
+        options.watch !== undefined ? (await COMMANDS.watch()).runWatch(options, io) : (await COMMANDS.report()).runReport(options, io),
+      );
+    },
+    keys: async (options) => {
+      exitCode = await runGuarded(io, async () => (await COMMANDS.keys()).runKeys(options, io));
+    },
   });
   let usageMessage: string | undefined;
   const firstLine = (text: string) => text.split('\n').find((line) => line.trim() !== '');
-  program.exitOverride();
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({
+      writeOut: (text) => io.stdout.write(text),
       // Commander's own error text arrives here; it is reprinted below as one line.
       writeErr: (text) => {
         usageMessage ??= firstLine(text);
@@ -136,6 +139,10 @@ export async function parseAndRun(argv: readonly string[]): Promise<number> {
       outputError: (text) => {
         usageMessage = firstLine(text);
       },
+      getOutHelpWidth: () => io.columns ?? 80,
+      getErrHelpWidth: () => io.columns ?? 80,
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
     });
   }
 
@@ -145,9 +152,10 @@ export async function parseAndRun(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return ExitCode.ok;
       const message = (usageMessage ?? error.message).replace(/^error: /, '');
-      process.stderr.write(`openrouter-usage: ${redact(message)} (see --help)\n`);
+      io.stderr.write(`openrouter-usage: ${redact(message)} (see --help)\n`);
       return ExitCode.usage;
     }
+    if (error instanceof CliError) throw error;
     throw error;
   }
   return exitCode;

@@ -1,6 +1,6 @@
 import type { ActivityRow, CreditsData, KeyData, KeyListItem } from './api/schemas.js';
 import { completedDaysWindow, utcDay } from './dates.js';
-import { CliError } from './errors.js';
+import { CliError, type Failure } from './errors.js';
 import { cleanSum } from './format.js';
 import { accountTotals, type AccountTotals } from './insights/account.js';
 import { checkThresholds, type Alert, type Figure, type Thresholds } from './insights/alerts.js';
@@ -18,13 +18,11 @@ export interface Totals {
   total: number;
 }
 
+/** Something the reader should know that did not stop the run: one type, printed once, the same on stderr and in JSON. */
 export interface Warning {
-  source: 'config' | 'credits' | 'activity' | 'keys';
+  source: 'config' | 'cache' | 'credits' | 'activity' | 'keys';
   message: string;
 }
-
-/** A part of the report that may be absent, and why: the text renderer explains each case in place. */
-export type Section<T> = { status: 'ok'; value: T } | { status: 'needs-management-key' } | { status: 'failed'; message: string };
 
 /** What came back from the API (or the demo), before any arithmetic. */
 export interface Responses {
@@ -35,7 +33,8 @@ export interface Responses {
   keys: Outcome<KeyListItem[]>;
 }
 
-export type Outcome<T> = { status: 'ok'; value: T } | { status: 'needs-management-key' } | { status: 'failed'; error: CliError };
+/** An answer, or why there is none: the renderers explain each case in place. */
+export type Outcome<T> = { status: 'ok'; value: T } | { status: 'needs-management-key' } | { status: 'failed'; error: Failure };
 
 export interface Report {
   demo: boolean;
@@ -55,25 +54,29 @@ export interface Report {
     /** Whether BYOK spend counts against `limit`, as the key is set up. */
     includeByokInLimit: boolean;
   };
-  account: Section<AccountTotals>;
-  credits: Section<{ total: number; used: number; remaining: number }>;
-  breakdown: Section<Breakdown>;
+  account: Outcome<AccountTotals>;
+  credits: Outcome<Credits>;
+  breakdown: Outcome<Breakdown>;
   runway: Runway | null;
   discrepancy: Discrepancy | null;
   /** End of the current UTC day, when Today rolls over. */
   utcDayEndsAt: string;
   alerts: Alert[];
-  /** Set when a threshold could not be checked for want of its figure: the run fails with it. */
-  thresholdError: CliError | null;
   warnings: Warning[];
+}
+
+export interface Credits {
+  total: number;
+  used: number;
+  remaining: number;
 }
 
 export interface ReportOptions {
   days: number;
   now: Date;
   demo: boolean;
-  configWarnings: string[];
-  scope?: 'account' | 'key';
+  configWarnings: readonly Warning[];
+  scope?: Scope;
   thresholds?: Thresholds;
   /** When the report is made, if not `now` (a report from cached answers is made later). */
   generatedAt?: Date;
@@ -83,11 +86,21 @@ export function isManagementKey(key: KeyData): boolean {
   return key.is_management_key === true || key.is_provisioning_key === true;
 }
 
+export type Scope = 'account' | 'key';
+
 export function buildReport(responses: Responses, options: ReportOptions): Report {
+  return buildCheckedReport(responses, options).report;
+}
+
+/**
+ * The report, and the failure to exit with when a threshold could not be checked for want of its
+ * figure (a cron job must not read "no alert" when it could not look).
+ */
+export function buildCheckedReport(responses: Responses, options: ReportOptions): { report: Report; thresholdFailure: CliError | undefined } {
   const { key } = responses;
   const { now } = options;
   const management = isManagementKey(key);
-  const warnings: Warning[] = options.configWarnings.map((message) => ({ source: 'config', message }));
+  const warnings: Warning[] = [...options.configWarnings];
 
   const account = section(responses.keys, 'keys', warnings, accountTotals);
   const credits = section(responses.credits, 'credits', warnings, (data) => ({
@@ -122,20 +135,20 @@ export function buildReport(responses: Responses, options: ReportOptions): Repor
     discrepancy: null,
     utcDayEndsAt: nextUtcMidnight(now).toISOString(),
     alerts: [],
-    thresholdError: null,
     warnings,
   };
   report.runway = runwayOf(report, now) ?? null;
   if (responses.activity.status === 'ok' && breakdown.status === 'ok') {
     report.discrepancy = discrepancyOf(report, monthToDateFromRows(responses.activity.value, utcDay(now)), breakdown.value.scope) ?? null;
   }
+  let thresholdFailure: CliError | undefined;
   try {
     report.alerts = checkThresholds(options.thresholds ?? {}, thresholdFigures(report, responses));
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
-    report.thresholdError = error;
+    thresholdFailure = error;
   }
-  return report;
+  return { report, thresholdFailure };
 }
 
 /** BYOK counters are optional in the API; without all four there is no honest total to give. */
@@ -175,7 +188,7 @@ function discrepancyOf(report: Report, breakdownMonth: number, breakdownScope: '
 
 function thresholdFigures(report: Report, responses: Responses): { balance: Figure; today: Figure; month: Figure } {
   const needsManagement = (what: string) => new CliError('config', `${what} needs a management key: set OPENROUTER_MGMT_KEY`);
-  const failure = (outcome: Outcome<unknown>, what: string): CliError => (outcome.status === 'failed' ? outcome.error : needsManagement(what));
+  const failure = (outcome: Outcome<unknown>, what: string): Failure => (outcome.status === 'failed' ? outcome.error : needsManagement(what));
 
   const balance: Figure =
     report.credits.status === 'ok' ? { value: report.credits.value.remaining, scope: 'account' } : { missing: failure(responses.credits, 'the balance') };
@@ -189,9 +202,9 @@ function thresholdFigures(report: Report, responses: Responses): { balance: Figu
   };
 }
 
-function section<T, U>(outcome: Outcome<T>, source: Warning['source'], warnings: Warning[], map: (value: T) => U): Section<U> {
+function section<T, U>(outcome: Outcome<T>, source: Warning['source'], warnings: Warning[], map: (value: T) => U): Outcome<U> {
   if (outcome.status === 'needs-management-key') return outcome;
-  let error: CliError;
+  let error: Failure;
   if (outcome.status === 'ok') {
     try {
       return { status: 'ok', value: map(outcome.value) };
@@ -203,7 +216,7 @@ function section<T, U>(outcome: Outcome<T>, source: Warning['source'], warnings:
     error = outcome.error;
   }
   warnings.push({ source, message: error.message });
-  return { status: 'failed', message: error.message };
+  return { status: 'failed', error };
 }
 
 /** The part after the last `/`, as the original script printed, unless two models would then look alike. */

@@ -461,12 +461,12 @@ describe.concurrent('--json', SLOW, () => {
 });
 
 describe.concurrent('keys from files', SLOW, () => {
-  type Place = 'env-file' | 'cwd' | 'xdg';
+  type Place = 'credentials-file' | 'cwd' | 'xdg';
   function placeFile(sb: Sandbox, place: Place): { path: string; args: string[] } {
     switch (place) {
-      case 'env-file': {
+      case 'credentials-file': {
         const path = join(sb.root, 'my-keys.env');
-        return { path, args: ['--env-file', path] };
+        return { path, args: ['--credentials-file', path] };
       }
       case 'cwd':
         return { path: join(sb.cwd, 'credentials.env'), args: [] };
@@ -474,7 +474,7 @@ describe.concurrent('keys from files', SLOW, () => {
         return { path: join(sb.xdgConfigHome, 'openrouter-usage', 'credentials.env'), args: [] };
     }
   }
-  const PLACES: Place[] = ['env-file', 'cwd', 'xdg'];
+  const PLACES: Place[] = ['credentials-file', 'cwd', 'xdg'];
 
   async function withSandbox<T>(fn: (sb: Sandbox) => Promise<T>): Promise<T> {
     const sb = await makeSandbox();
@@ -516,7 +516,7 @@ describe.concurrent('keys from files', SLOW, () => {
       const res = await run(s, args, {}, { sandbox: sb });
       expect(res.code).toBe(0);
       const warning = oneStderrLine(res);
-      expect(warning).toContain(place === 'env-file' ? 'my-keys.env' : 'credentials.env');
+      expect(warning).toContain(place === 'credentials-file' ? 'my-keys.env' : 'credentials.env');
       expect(warning).toMatch(/permission|mode|0?644|chmod|readable/i);
       expectTotalsLine(res, s.data.apiKeyInfo);
     });

@@ -8,7 +8,8 @@ import { parseBody } from '../src/api/validate.js';
 import { CliError } from '../src/errors.js';
 import { renderJson } from '../src/render/json.js';
 import { renderText } from '../src/render/text.js';
-import { buildReport, type Outcome } from '../src/report.js';
+import { buildCheckedReport, buildReport, type Outcome } from '../src/report.js';
+import { alertSentence } from '../src/render/sentences.js';
 
 const now = new Date('2026-03-10T15:00:00Z');
 const plain = new Chalk({ level: 0 });
@@ -158,9 +159,12 @@ describe('fuzzed responses', () => {
           const credits = outcome(() => parseBody('/credits', JSON.stringify(cb) ?? '', 'application/json', creditsSchema).data);
           const activity = outcome(() => parseBody('/activity', JSON.stringify(ab) ?? '', 'application/json', activitySchema).data);
           const keys = outcome(() => parseBody('/keys', JSON.stringify(lb) ?? '', 'application/json', keyListSchema).data);
-          const report = buildReport({ key, credits, activity, keys }, { days, now, demo: false, configWarnings: [], scope, thresholds: limits });
-          if (report.thresholdError) expect(report.thresholdError).toBeInstanceOf(CliError);
-          for (const alert of report.alerts) expect(alert.message).toMatch(/^alert: [^\n]+\$\d/);
+          const { report, thresholdFailure } = buildCheckedReport(
+            { key, credits, activity, keys },
+            { days, now, demo: false, configWarnings: [], scope, thresholds: limits },
+          );
+          if (thresholdFailure) expect(thresholdFailure).toBeInstanceOf(CliError);
+          for (const alert of report.alerts) expect(alertSentence(alert)).toMatch(/^alert: [^\n]+\$\d/);
           const text = renderText(report, { ...options, chalk: plain, timeZone: 'UTC' });
           const json = renderJson(report);
           expect(text).not.toMatch(/NaN|undefined|Infinity|-\$0\.00|\$-|\[object Object\]/);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { formatCount, formatUsd as usd } from '../src/format.js';
-import type { JsonDocument } from '../src/render/json.js';
+import type { JsonDocument } from '../src/contract.js';
 import { ROOT, expectCleanRun, lines, runCli, type CliResult } from './run-cli.js';
 import {
   API_KEY,

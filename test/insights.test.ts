@@ -3,6 +3,7 @@ import { accountTotals } from '../src/insights/account.js';
 import { checkThresholds, type Figure } from '../src/insights/alerts.js';
 import { dailySeries, monthToDateFromRows, trendOf } from '../src/insights/breakdown.js';
 import { explainGap } from '../src/insights/discrepancy.js';
+import { alertSentence, gapSentence } from '../src/render/sentences.js';
 import { capRunway, creditsRunway } from '../src/insights/runway.js';
 import { describeUtcDayEnd, nextReset, nextUtcMidnight } from '../src/insights/utc-clock.js';
 import { renderTable, sparkline } from '../src/render/table.js';
@@ -102,7 +103,7 @@ describe('UTC clock', () => {
 describe('gap between the live month and the breakdown', () => {
   test('same scope: today explains it', () => {
     const gap = explainGap({ month: 10, today: 1.5, monthScope: 'account', breakdownMonth: 8.5, breakdownScope: 'account' });
-    expect(gap?.message).toBe(
+    expect(gap && gapSentence(gap)).toBe(
       "Month $10.00 (account, live) vs $8.50 in this month's completed days of the breakdown: today's $1.50 reaches the breakdown after UTC midnight.",
     );
     expect(gap?.unexplained).toBe(0);
@@ -110,10 +111,10 @@ describe('gap between the live month and the breakdown', () => {
   test("one key's month against an account-wide breakdown: other keys", () => {
     const gap = explainGap({ month: 5, today: 1, monthScope: 'key', breakdownMonth: 7, breakdownScope: 'account' });
     expect(gap).toMatchObject({ gap: -2, otherKeys: 3, unexplained: 0 });
-    expect(gap?.message).toContain("$3.00 of the breakdown is other keys' spend");
+    expect(gap && gapSentence(gap)).toContain("$3.00 of the breakdown is other keys' spend");
   });
   test('deleted keys: the breakdown holds more than the live total', () => {
-    expect(explainGap({ month: 5, today: 0, monthScope: 'account', breakdownMonth: 6, breakdownScope: 'account' })?.message).toContain(
+    expect(gapSentence(explainGap({ month: 5, today: 0, monthScope: 'account', breakdownMonth: 6, breakdownScope: 'account' })!)).toContain(
       '$1.00 in the breakdown is missing from the live total (keys deleted this month are no longer counted)',
     );
   });
@@ -131,7 +132,7 @@ describe('thresholds', () => {
   });
   test('crossed thresholds say which and by how much', () => {
     const alerts = checkThresholds({ minBalance: 5, maxToday: 1, maxMonth: 100 }, figures(3.2, 1.5, 20));
-    expect(alerts.map((a) => a.message)).toEqual([
+    expect(alerts.map(alertSentence)).toEqual([
       'alert: the balance (account) $3.20 is below --min-balance $5.00 by $1.80',
       "alert: today's spend (this key) $1.50 is above --max-today $1.00 by $0.50",
     ]);

@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli } from './run-cli.js';
+import { spawnCli as runCli } from './run-cli.js';
 import { API_KEY, MGMT_KEY, startStandIn, type StandIn } from './server.js';
 
 let standIn: StandIn;

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import type { ActivityRow, KeyData, KeyListItem } from '../src/api/schemas.js';
 import { demoResponses } from '../src/demo/responses.js';
 import { CliError } from '../src/errors.js';
-import { toJsonDocument } from '../src/render/json.js';
+import { toJsonDocument } from '../src/contract.js';
 import { renderText, wrap, type TextOptions } from '../src/render/text.js';
 import { buildReport, type Outcome, type ReportOptions, type Responses } from '../src/report.js';
 

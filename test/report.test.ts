@@ -133,12 +133,12 @@ describe('buildReport', () => {
         activity: { status: 'needs-management-key' },
         keys: { status: 'needs-management-key' },
       },
-      { days: 7, now, demo: false, configWarnings: ['warning: file mode'] },
+      { days: 7, now, demo: false, configWarnings: [{ source: 'config', message: 'file mode' }] },
     );
     expect(report.credits.status).toBe('failed');
     expect(report.breakdown.status).toBe('needs-management-key');
     expect(report.warnings).toEqual([
-      { source: 'config', message: 'warning: file mode' },
+      { source: 'config', message: 'file mode' },
       { source: 'credits', message: '/credits: server error (HTTP 500) after 4 attempts' },
     ]);
   });

@@ -1,5 +1,7 @@
-// Runs the built CLI (bin/openrouter-usage.js) as a child process with a clean environment:
-// only PATH, a fresh HOME, a fresh XDG_CONFIG_HOME and a fresh cwd, so no real credentials are read.
+// Runs the CLI with a clean environment: only PATH, a fresh HOME, a fresh XDG_CONFIG_HOME and a
+// fresh cwd, so no real credentials are read. `runCli` drives the entry in-process (runCli(argv, io)
+// from src/cli.ts, with captured streams and the clock a test chose); `spawnCli` starts the built
+// bin as a real process, for what only a process can show (signals, EPIPE, start-up, the package).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
@@ -7,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { runCli as runEntry, type Io } from '../src/cli.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'openrouter-usage.js');
@@ -34,8 +37,10 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Use this sandbox (e.g. with credential files in it) instead of a throw-away one. */
   sandbox?: Sandbox;
-  /** Kill the child after this long (the result then has timedOut: true). */
+  /** Kill the child (in-process: abort the run) after this long (the result then has timedOut: true). */
   killAfterMs?: number;
+  /** In-process only: stdout is a terminal this many columns wide. */
+  terminal?: { columns: number };
 }
 
 export interface CliResult {
@@ -47,18 +52,70 @@ export interface CliResult {
   timedOut: boolean;
 }
 
+function sandboxEnv(sandbox: Sandbox, extra: Record<string, string> | undefined): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: sandbox.home, XDG_CONFIG_HOME: sandbox.xdgConfigHome, ...extra };
+}
+
+/** chalk's rule for FORCE_COLOR, for runs whose stdout is no terminal. */
+function forcedColorLevel(value: string | undefined): number {
+  if (value === undefined || value === 'false' || value === '0') return 0;
+  if (value === '' || value === 'true') return 1;
+  return Math.min(3, Math.max(0, Number.parseInt(value, 10) || 0));
+}
+
+/**
+ * The CLI in this process: the same entry the bin calls, given captured streams. `FAKE_CLOCK_NOW`
+ * (ISO) in the env sets the day the run sees, as test/fake-clock.mjs does for a real process.
+ */
 export async function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+  const sandbox = opts.sandbox ?? (await makeSandbox());
+  const env = sandboxEnv(sandbox, opts.env);
+  const target = Date.parse(env.FAKE_CLOCK_NOW ?? '');
+  const offset = Number.isFinite(target) ? target - Date.now() : 0;
+  let stdout = '';
+  let stderr = '';
+  const capture = (append: (text: string) => void): Io['stdout'] => ({
+    write(text: string, callback?: (error?: Error | null) => void): boolean {
+      append(text);
+      callback?.();
+      return true;
+    },
+  });
+  const controller = new AbortController();
+  let timedOut = false;
+  const killer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error('killed by the test'));
+  }, opts.killAfterMs ?? 25_000);
+  const t0 = performance.now();
+  try {
+    const code = await runEntry(args, {
+      stdout: capture((t) => (stdout += t)),
+      stderr: capture((t) => (stderr += t)),
+      env,
+      cwd: sandbox.cwd,
+      now: () => Date.now() + offset,
+      isTTY: opts.terminal !== undefined,
+      columns: opts.terminal?.columns,
+      signal: controller.signal,
+      colorLevel: forcedColorLevel(env.FORCE_COLOR),
+      uid: process.getuid?.(),
+    });
+    return { code, signal: null, stdout, stderr, ms: performance.now() - t0, timedOut };
+  } finally {
+    clearTimeout(killer);
+    if (!opts.sandbox) await sandbox.cleanup();
+  }
+}
+
+/** The built bin as a child process. */
+export async function spawnCli(args: string[], opts: RunOptions = {}): Promise<CliResult> {
   if (!existsSync(BIN) || !existsSync(join(ROOT, 'dist'))) {
     throw new Error(`The CLI is not built (${BIN} or dist/ missing): run \`npm run build\` first.`);
   }
   const sandbox = opts.sandbox ?? (await makeSandbox());
   try {
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: sandbox.home,
-      XDG_CONFIG_HOME: sandbox.xdgConfigHome,
-      ...opts.env,
-    };
+    const env = sandboxEnv(sandbox, opts.env);
     return await new Promise<CliResult>((resolve, reject) => {
       const t0 = performance.now();
       const child = spawn(process.execPath, [BIN, ...args], {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { runCli } from './run-cli.js';
+import { spawnCli as runCli } from './run-cli.js';
 
 const PRELOAD = fileURLToPath(new URL('./trace-loads.mjs', import.meta.url));
 

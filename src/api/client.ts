@@ -1,14 +1,9 @@
 import { CliError } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../http.js';
 import { redact } from '../redact.js';
+import * as schemas from './schemas.js';
 import type { ActivityRow, CreditsData, KeyData, KeyListItem } from './schemas.js';
-
-/**
- * The schemas (and zod) load while the first requests are on the wire, not before they leave:
- * a report's time is then the slowest answer, not module loading plus the slowest answer.
- */
-let validation: Promise<typeof import('./validation.js')> | undefined;
-const validator = () => (validation ??= import('./validation.js'));
+import { parseBody } from './validate.js';
 
 /** Names the environment variable a key came from, so messages can say which one to fix. */
 export interface NamedKey {
@@ -21,10 +16,10 @@ async function getValid<T>(
   path: '/key' | '/credits' | '/activity' | '/keys',
   key: NamedKey,
   query: Record<string, string> | undefined,
-  schema: (v: Awaited<ReturnType<typeof validator>>) => import('zod/mini').ZodMiniType<{ data: T }>,
+  schema: (v: typeof schemas) => import('zod/mini').ZodMiniType<{ data: T }>,
 ): Promise<T> {
-  const [response, v] = await Promise.all([http.get(path, key.value, query), validator()]);
-  return v.parseBody(path, expectOk(path, response, key), contentType(response), schema(v)).data;
+  const response = await http.get(path, key.value, query);
+  return parseBody(path, expectOk(path, response, key), contentType(response), schema(schemas)).data;
 }
 
 export function fetchKey(http: HttpClient, key: NamedKey): Promise<KeyData> {

@@ -1,5 +1,4 @@
-import { CliError } from '../errors.js';
-import { formatUsd } from '../format.js';
+import { CliError, type Failure } from '../errors.js';
 
 export interface Thresholds {
   minBalance?: number | undefined;
@@ -13,11 +12,12 @@ export interface Alert {
   actual: number;
   /** How far past the threshold, in USD (always positive). */
   by: number;
-  message: string;
+  /** Whose figure: `account` or `this key`. */
+  scope: string;
 }
 
 /** A figure a threshold tests: the value, or why there is none (the error to exit with). */
-export type Figure = { value: number; scope: string } | { missing: CliError };
+export type Figure = { value: number; scope: string } | { missing: Failure };
 
 /**
  * Checks each threshold against its figure. A threshold whose figure could not be had is an error,
@@ -33,15 +33,7 @@ export function checkThresholds(thresholds: Thresholds, figures: { balance: Figu
       });
     }
     if (!crossed(figure.value)) return;
-    const by = Math.abs(figure.value - limit);
-    const relation = threshold === 'min-balance' ? 'below' : 'above';
-    alerts.push({
-      threshold,
-      limit,
-      actual: figure.value,
-      by,
-      message: `alert: ${what} (${figure.scope}) ${formatUsd(figure.value)} is ${relation} --${threshold} ${formatUsd(limit)} by ${formatUsd(by)}`,
-    });
+    alerts.push({ threshold, limit, actual: figure.value, by: Math.abs(figure.value - limit), scope: figure.scope });
   };
   check('min-balance', thresholds.minBalance, figures.balance, (v) => v < thresholds.minBalance!, 'the balance');
   check('max-today', thresholds.maxToday, figures.today, (v) => v > thresholds.maxToday!, "today's spend");

@@ -1,4 +1,4 @@
-import { cleanSum, formatUsd } from '../format.js';
+import { cleanSum } from '../format.js';
 
 export interface Discrepancy {
   /** The live month total the report shows (this key's, or the account's). */
@@ -15,7 +15,6 @@ export interface Discrepancy {
   otherKeys: number | null;
   /** What neither explains (keys deleted this month drop out of live totals, for one). */
   unexplained: number;
-  message: string;
 }
 
 const CENT = 0.005;
@@ -40,17 +39,5 @@ export function explainGap(input: {
   const otherKeys = monthScope === 'key' && breakdownScope === 'account' ? cleanSum(Math.max(0, breakdownMonth - completedLive)) : null;
   const unexplained = cleanSum(completedLive - breakdownMonth + (otherKeys ?? 0));
 
-  const parts: string[] = [];
-  if (today >= CENT) parts.push(`today's ${formatUsd(today)} reaches the breakdown after UTC midnight`);
-  if (otherKeys !== null && otherKeys >= CENT) parts.push(`${formatUsd(otherKeys)} of the breakdown is other keys' spend`);
-  if (Math.abs(unexplained) >= CENT) {
-    parts.push(
-      unexplained > 0
-        ? `${formatUsd(unexplained)} is not in the breakdown (spend not yet settled there)`
-        : `${formatUsd(-unexplained)} in the breakdown is missing from the live total (keys deleted this month are no longer counted)`,
-    );
-  }
-  const whose = monthScope === 'key' ? 'this key' : 'account';
-  const message = `Month ${formatUsd(month)} (${whose}, live) vs ${formatUsd(breakdownMonth)} in this month's completed days of the breakdown: ${parts.join('; ')}.`;
-  return { month, monthScope, breakdownMonth, breakdownScope, gap, today, otherKeys, unexplained, message };
+  return { month, monthScope, breakdownMonth, breakdownScope, gap, today, otherKeys, unexplained };
 }

@@ -46,13 +46,36 @@ export function describeUtcDayEnd(now: Date, timeZone?: string): string {
 }
 
 function local(moment: Date): string {
-  const pad = (n: number) => n.toString().padStart(2, '0');
-  const offset = -moment.getTimezoneOffset();
-  const zone =
-    offset === 0 ? 'UTC' : `UTC${offset > 0 ? '+' : '-'}${Math.floor(Math.abs(offset) / 60)}${Math.abs(offset) % 60 ? `:${pad(Math.abs(offset) % 60)}` : ''}`;
-  return `${pad(moment.getHours())}:${pad(moment.getMinutes())} ${zone}`;
+  return clockFace(moment.getHours(), moment.getMinutes(), -moment.getTimezoneOffset());
 }
 
+/** `20:00 UTC-4`: the wall time and its offset from UTC, written the same way for every zone. */
+function clockFace(hours: number, minutes: number, offset: number): string {
+  const pad = (n: number) => n.toString().padStart(2, '0');
+  const zone =
+    offset === 0 ? 'UTC' : `UTC${offset > 0 ? '+' : '-'}${Math.floor(Math.abs(offset) / 60)}${Math.abs(offset) % 60 ? `:${pad(Math.abs(offset) % 60)}` : ''}`;
+  return `${pad(hours)}:${pad(minutes)} ${zone}`;
+}
+
+/** The same face in a named zone (TZ given to an in-process run), its offset read through Intl. */
 function inZone(moment: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZoneName: 'short', timeZone }).format(moment);
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    }).formatToParts(moment);
+  } catch {
+    // A TZ that is not an IANA name (`:/etc/localtime`, a typo) leaves the process's own zone.
+    return local(moment);
+  }
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'));
+  const offset = Math.round((wall - Math.floor(moment.getTime() / 60_000) * 60_000) / 60_000);
+  return clockFace(part('hour'), part('minute'), offset);
 }

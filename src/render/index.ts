@@ -1,36 +1,44 @@
-import chalk, { Chalk, type ChalkInstance } from 'chalk';
-import type { CliOptions, Format } from '../options.js';
+import type { Output } from '../commands/output.js';
+import type { KeysReport } from '../keys-report.js';
+import type { Format, CliOptions } from '../options.js';
 import type { Report } from '../report.js';
-import { renderCsv } from './csv.js';
-import { renderJson } from './json.js';
-import { renderMarkdown } from './markdown.js';
-import { renderOneline } from './oneline.js';
+import { renderCsv, renderKeysCsv } from './csv.js';
+import { renderJson, renderKeysJson } from './json.js';
+import { renderKeysText } from './keys.js';
+import { renderKeysMarkdown, renderMarkdown } from './markdown.js';
+import { renderKeysOneline, renderOneline } from './oneline.js';
 import { renderText } from './text.js';
 
-/** Colour only on a terminal (chalk checks), never with --no-color or NO_COLOR. */
-export function chalkFor(options: { color: boolean }): ChalkInstance {
-  return options.color && !process.env.NO_COLOR ? chalk : new Chalk({ level: 0 });
+type View = Pick<CliOptions, 'top' | 'by' | 'details' | 'fullNames'>;
+
+/** One table: each format, how it draws the report and the keys view. One model, one small renderer each. */
+const RENDERERS: Record<Format, { report: (report: Report, output: Output, view: View) => string; keys: (report: KeysReport, output: Output) => string }> = {
+  json: { report: (report) => renderJson(report), keys: (report) => renderKeysJson(report) },
+  csv: { report: (report, _output, view) => renderCsv(report, view.by), keys: (report) => renderKeysCsv(report) },
+  markdown: {
+    report: (report, _output, view) => renderMarkdown(report, { top: view.top, by: view.by, fullNames: view.fullNames === true }),
+    keys: (report) => renderKeysMarkdown(report),
+  },
+  oneline: { report: (report) => renderOneline(report), keys: (report) => renderKeysOneline(report) },
+  text: {
+    report: (report, output, view) =>
+      renderText(report, {
+        top: view.top,
+        chalk: output.chalk,
+        by: view.by,
+        details: view.details === true,
+        fullNames: view.fullNames === true,
+        width: output.width,
+        timeZone: output.timeZone,
+      }),
+    keys: (report, output) => renderKeysText(report, { chalk: output.chalk, width: output.width }),
+  },
+};
+
+export function renderReport(report: Report, output: Output, view: View): string {
+  return RENDERERS[output.format].report(report, output, view);
 }
 
-/** One report model, one small renderer per format. */
-export function renderReport(report: Report, format: Format, options: CliOptions): string {
-  switch (format) {
-    case 'json':
-      return renderJson(report);
-    case 'csv':
-      return renderCsv(report, options.by);
-    case 'markdown':
-      return renderMarkdown(report, { top: options.top, by: options.by, fullNames: options.fullNames === true });
-    case 'oneline':
-      return renderOneline(report);
-    case 'text':
-      return renderText(report, {
-        top: options.top,
-        chalk: chalkFor(options),
-        by: options.by,
-        details: options.details === true,
-        fullNames: options.fullNames === true,
-        width: process.stdout.isTTY ? process.stdout.columns : undefined,
-      });
-  }
+export function renderKeys(report: KeysReport, output: Output): string {
+  return RENDERERS[output.format].keys(report, output);
 }

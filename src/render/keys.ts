@@ -58,16 +58,3 @@ export function renderKeysText(report: KeysReport, options: { chalk: ChalkInstan
   lines.push(chalk.dim('Live counters of each key, UTC day / week (Monday to Sunday) / month; sorted by month spend.'));
   return `${lines.join('\n')}\n`;
 }
-
-export function renderKeysJson(report: KeysReport): string {
-  const document = {
-    schemaVersion: 1,
-    generatedAt: report.generatedAt,
-    demo: report.demo,
-    includeDisabled: report.includeDisabled,
-    keys: report.keys,
-    totals: report.totals,
-    warnings: report.warnings.map((message) => ({ source: 'config', message })),
-  };
-  return `${JSON.stringify(document, null, 2)}\n`;
-}

@@ -1,4 +1,5 @@
 import { formatCount, formatUsd } from '../format.js';
+import { gapSentence } from './sentences.js';
 import type { KeysReport } from '../keys-report.js';
 import { displayNames, type Report } from '../report.js';
 
@@ -72,7 +73,7 @@ export function renderMarkdown(report: Report, options: { top: number; by?: 'mod
     );
   }
 
-  if (report.discrepancy) lines.push(`_${report.discrepancy.message}_`, '');
+  if (report.discrepancy) lines.push(`_${gapSentence(report.discrepancy)}_`, '');
   lines.push('_\\* Live totals may not yet appear in the breakdown, which holds completed UTC days only._');
   return `${lines.join('\n')}\n`;
 }

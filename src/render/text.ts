@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { formatCount, formatUsd } from '../format.js';
+import { gapSentence } from './sentences.js';
 import type { Breakdown, Totals as GroupTotals } from '../insights/breakdown.js';
 import type { Runway } from '../insights/runway.js';
 import { describeUtcDayEnd } from '../insights/utc-clock.js';
@@ -36,7 +37,7 @@ export function renderText(report: Report, options: TextOptions): string {
   lines.push(...breakdownLines(report, options));
 
   const notes = [
-    report.discrepancy?.message,
+    report.discrepancy && gapSentence(report.discrepancy),
     scopeNote(report),
     accountNote(report),
     `All days are UTC; today ends at ${describeUtcDayEnd(new Date(report.fetchedAt), options.timeZone)}.`,

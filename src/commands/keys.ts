@@ -1,0 +1,40 @@
+import type { NamedKey } from '../api/client.js';
+import type { KeyListItem } from '../api/schemas.js';
+import { findKeys } from '../config.js';
+import { CliError, ExitCode } from '../errors.js';
+import { writeOut, type Io } from '../io.js';
+import { buildKeysReport } from '../keys-report.js';
+import type { KeysOptions } from '../options.js';
+import { registerSecret } from '../redact.js';
+import { renderKeys } from '../render/index.js';
+import type { Warning } from '../report.js';
+import { baseUrlOf } from './answers.js';
+import { configWarnings, outputFor, writeWarnings } from './output.js';
+
+/** `openrouter-usage keys`: every key of the account, from /keys. */
+export async function runKeys(options: KeysOptions, io: Io): Promise<number> {
+  const output = outputFor(options, io);
+  const now = new Date(io.now());
+  let keys: KeyListItem[];
+  let warnings: Warning[] = [];
+  if (options.demo) {
+    const outcome = (await import('../demo/responses.js')).demoResponses(now).keys;
+    keys = outcome.status === 'ok' ? outcome.value : [];
+  } else {
+    const baseUrl = baseUrlOf(options, io);
+    const found = findKeys({ env: io.env, cwd: io.cwd, credentialsFile: options.credentialsFile });
+    registerSecret(found.apiKey?.value);
+    registerSecret(found.mgmtKey?.value);
+    const key: NamedKey | undefined = found.mgmtKey
+      ? { value: found.mgmtKey.value, name: 'OPENROUTER_MGMT_KEY' }
+      : found.apiKey && { value: found.apiKey.value, name: 'OPENROUTER_API_KEY' };
+    if (!key) throw new CliError('config', `the keys view needs a management key: OPENROUTER_MGMT_KEY is not set; looked in ${found.places.join(', ')}`);
+    const fetched = await (await import('../fetch-live.js')).fetchKeyListAnswers(key, baseUrl, options, io, io.signal);
+    keys = fetched.keys;
+    warnings = [...configWarnings(found.warnings), ...fetched.warnings];
+  }
+  writeWarnings(io, warnings);
+  const report = buildKeysReport(keys, { includeDisabled: options.includeDisabled === true, now, demo: options.demo === true, warnings });
+  await writeOut(io.stdout, renderKeys(report, output));
+  return ExitCode.ok;
+}

@@ -1,0 +1,185 @@
+import type { KeysReport } from './keys-report.js';
+import type { Report } from './report.js';
+import { alertSentence, gapSentence } from './render/sentences.js';
+
+/**
+ * The --json documents: a contract for scripts (README, "JSON output"). These types are the
+ * contract, written out on their own, and mapped from the report model, so the model can change
+ * without breaking schemaVersion 1. Add fields, never rename or remove one, without raising
+ * schemaVersion. Money is unrounded USD; rounding is the reader's choice.
+ */
+
+export interface JsonPeriods {
+  today: number;
+  week: number;
+  month: number;
+}
+
+export interface JsonTotals extends JsonPeriods {
+  total: number;
+}
+
+export interface JsonKey {
+  label: string | null;
+  isManagementKey: boolean;
+  isFreeTier: boolean;
+  usage: JsonTotals | null;
+  byokUsage: JsonTotals | null;
+  limit: number | null;
+  limitRemaining: number | null;
+  limitReset: string | null;
+  includeByokInLimit: boolean;
+}
+
+export interface JsonGroupTotals {
+  usage: number;
+  byokUsage: number;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  reasoningTokens: number;
+  usdPerMillionTokens: number | null;
+}
+
+export type JsonRunway =
+  | { basis: 'credits'; dailyAverage: number; averageDays: number; days: number; until: string }
+  | { basis: 'key-limit'; dailyAverage: number; runsOutOn: string | null; resetsOn: string | null; runsOutBeforeReset: boolean };
+
+export interface JsonWarning {
+  source: string;
+  message: string;
+}
+
+export interface JsonDocument {
+  schemaVersion: 1;
+  generatedAt: string;
+  fetchedAt: string;
+  demo: boolean;
+  key: JsonKey;
+  /** Sum of every key's live counters (/keys); null without a management key or when /keys failed. */
+  account: { usage: JsonPeriods; byokUsage: JsonPeriods; keys: number; disabledKeys: number } | null;
+  credits: { total: number; used: number; remaining: number } | null;
+  models: { days: number; from: string; to: string; scope: 'account' | 'key'; items: ({ model: string } & JsonGroupTotals)[] } | null;
+  providers: ({ provider: string } & JsonGroupTotals)[] | null;
+  daily: { date: string; usage: number; requests: number }[] | null;
+  trend: { min: number; max: number; average: number } | null;
+  runway: JsonRunway | null;
+  discrepancy: {
+    month: number;
+    monthScope: 'key' | 'account';
+    breakdownMonth: number;
+    breakdownScope: 'key' | 'account';
+    gap: number;
+    today: number;
+    otherKeys: number | null;
+    unexplained: number;
+    message: string;
+  } | null;
+  utcDayEndsAt: string;
+  alerts: { threshold: string; limit: number; actual: number; by: number; message: string }[];
+  warnings: JsonWarning[];
+}
+
+const totals = (t: JsonTotals): JsonTotals => ({ today: t.today, week: t.week, month: t.month, total: t.total });
+const periods = (t: JsonPeriods): JsonPeriods => ({ today: t.today, week: t.week, month: t.month });
+
+function groupTotals(t: JsonGroupTotals): JsonGroupTotals {
+  return {
+    usage: t.usage,
+    byokUsage: t.byokUsage,
+    requests: t.requests,
+    promptTokens: t.promptTokens,
+    completionTokens: t.completionTokens,
+    reasoningTokens: t.reasoningTokens,
+    usdPerMillionTokens: t.usdPerMillionTokens,
+  };
+}
+
+export function toJsonDocument(report: Report): JsonDocument {
+  const breakdown = report.breakdown.status === 'ok' ? report.breakdown.value : null;
+  const { key, account, credits, discrepancy } = report;
+  return {
+    schemaVersion: 1,
+    generatedAt: report.generatedAt,
+    fetchedAt: report.fetchedAt,
+    demo: report.demo,
+    key: {
+      label: key.label,
+      isManagementKey: key.isManagementKey,
+      isFreeTier: key.isFreeTier,
+      usage: key.usage && totals(key.usage),
+      byokUsage: key.byokUsage && totals(key.byokUsage),
+      limit: key.limit,
+      limitRemaining: key.limitRemaining,
+      limitReset: key.limitReset,
+      includeByokInLimit: key.includeByokInLimit,
+    },
+    account:
+      account.status === 'ok'
+        ? {
+            usage: periods(account.value.usage),
+            byokUsage: periods(account.value.byokUsage),
+            keys: account.value.keys,
+            disabledKeys: account.value.disabledKeys,
+          }
+        : null,
+    credits: credits.status === 'ok' ? { total: credits.value.total, used: credits.value.used, remaining: credits.value.remaining } : null,
+    models: breakdown && {
+      days: breakdown.days,
+      from: breakdown.from,
+      to: breakdown.to,
+      scope: breakdown.scope,
+      items: breakdown.models.map((m) => ({ model: m.model, ...groupTotals(m) })),
+    },
+    providers: breakdown && breakdown.providers.map((p) => ({ provider: p.provider, ...groupTotals(p) })),
+    daily: breakdown && breakdown.daily.map((d) => ({ date: d.date, usage: d.usage, requests: d.requests })),
+    trend: breakdown && { min: breakdown.trend.min, max: breakdown.trend.max, average: breakdown.trend.average },
+    runway: report.runway && { ...report.runway },
+    discrepancy: discrepancy && { ...discrepancy, message: gapSentence(discrepancy) },
+    utcDayEndsAt: report.utcDayEndsAt,
+    alerts: report.alerts.map((a) => ({ threshold: a.threshold, limit: a.limit, actual: a.actual, by: a.by, message: alertSentence(a) })),
+    warnings: report.warnings.map((w) => ({ source: w.source, message: w.message })),
+  };
+}
+
+export interface JsonKeysDocument {
+  schemaVersion: 1;
+  generatedAt: string;
+  demo: boolean;
+  includeDisabled: boolean;
+  keys: {
+    hash: string;
+    name: string | null;
+    label: string | null;
+    disabled: boolean;
+    usage: JsonTotals;
+    byokUsage: JsonTotals | null;
+    limit: number | null;
+    limitRemaining: number | null;
+    limitReset: string | null;
+  }[];
+  totals: { keys: number; usage: JsonTotals };
+  warnings: JsonWarning[];
+}
+
+export function toJsonKeysDocument(report: KeysReport): JsonKeysDocument {
+  return {
+    schemaVersion: 1,
+    generatedAt: report.generatedAt,
+    demo: report.demo,
+    includeDisabled: report.includeDisabled,
+    keys: report.keys.map((k) => ({
+      hash: k.hash,
+      name: k.name,
+      label: k.label,
+      disabled: k.disabled,
+      usage: totals(k.usage),
+      byokUsage: k.byokUsage && totals(k.byokUsage),
+      limit: k.limit,
+      limitRemaining: k.limitRemaining,
+      limitReset: k.limitReset,
+    })),
+    totals: { keys: report.totals.keys, usage: totals(report.totals.usage) },
+    warnings: report.warnings.map((w) => ({ source: w.source, message: w.message })),
+  };
+}

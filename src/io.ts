@@ -1,0 +1,33 @@
+/**
+ * Everything the CLI takes from the process it runs in, handed in by the entry: tests pass their
+ * own (captured streams, a fixed clock, a chosen terminal) and run the whole CLI in-process.
+ */
+export interface OutputStream {
+  write(text: string, callback?: (error?: Error | null) => void): boolean;
+}
+
+export interface Io {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** Wall-clock time in ms since the epoch: what "today" is. Durations (timeouts, retries) run on real time. */
+  now(): number;
+  /** Whether stdout is a terminal. */
+  isTTY: boolean;
+  /** Terminal width in columns; undefined when unknown or piped. */
+  columns: number | undefined;
+  /** Aborted when the user asks the run to stop (Ctrl-C). */
+  signal?: AbortSignal | undefined;
+  /** Colour depth chalk may use on stdout (0 to 3); undefined lets chalk detect it from the real process. */
+  colorLevel?: number | undefined;
+  /** The user's id, for refusing a cache directory someone else controls; undefined where there is none. */
+  uid?: number | undefined;
+}
+
+/** Resolves once the text has been handed to the stream, so the exit code follows the output. */
+export function writeOut(stream: OutputStream, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    stream.write(text, () => resolve());
+  });
+}
