@@ -7,6 +7,8 @@ export default defineConfig({
   define: { __VERSION__: JSON.stringify(version) },
   test: {
     include: ['test/**/*.test.ts'],
+    // The packed tarball under three Node lines has its own command: npm run test:package.
+    exclude: ['test/package.test.ts', '**/node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Most cases drive the CLI in-process and spend their time waiting on sockets and retry backoffs, not the CPU.

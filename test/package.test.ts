@@ -1,13 +1,14 @@
 // What a user gets: the packed tarball, installed offline into an empty prefix, run under the Node
 // running this test (20) and under Node 22 and 24 (the registry's node-<platform>-<arch> packages,
-// installed once into node_modules/.cache/node-lines/). The CLI talks to the stand-in on 127.0.0.1.
+// installed once into $XDG_CACHE_HOME/openrouter-usage-test/node-lines/, outside the work tree, so a
+// fresh clone or `npm ci` on the same machine reuses them). The CLI talks to the stand-in on 127.0.0.1.
 //
 // `npm pack` runs with --ignore-scripts: its prepack would rebuild dist/ under the feet of the tests
 // running beside this one (`npm test` has built dist/ before vitest starts).
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -15,7 +16,8 @@ import { API_KEY, MGMT_KEY, defaultApiKeyInfo, defaultCredits, startStandIn, typ
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; files: string[] };
-const NODE_LINES_DIR = join(ROOT, 'node_modules', '.cache', 'node-lines');
+const CACHE_HOME = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+const NODE_LINES_DIR = join(CACHE_HOME, 'openrouter-usage-test', 'node-lines');
 const OTHER_MAJORS = [22, 24] as const;
 
 const PACK_MS = 120_000;
