@@ -2,20 +2,39 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   API_KEY,
+  API_KEY_HASH,
+  DEFAULT_WORKSPACE_ID,
+  DELETED_THIS_MONTH_KEY_HASH,
   MGMT_KEY,
+  PRODUCTION_WORKSPACE_ID,
+  RESEARCH_WORKSPACE_ID,
+  RETIRED_KEY_HASH,
   TRUNCATED_JSON,
+  bucketStart,
+  buildData,
+  dayOf,
   defaultActivityRows,
   defaultApiKeyInfo,
   defaultCredits,
+  defaultEvents,
   defaultKeys,
   defaultMgmtKeyInfo,
+  eventsWhere,
   fakeKey,
   madeBy,
   maskKey,
+  multiWorkspaceData,
+  periodStarts,
   secretOf,
   startStandIn,
+  totalsOf,
   utcDay,
+  type ActivityRow,
+  type DataOptions,
+  type KeyListItem,
+  type SpendEvent,
   type StandIn,
+  type Workspace,
 } from './server.js';
 
 const KEY_FIELDS = [
@@ -74,6 +93,8 @@ async function getJson(path: string, key: string | null = API_KEY): Promise<{ st
   const res = await get(path, key);
   return { status: res.status, body: await res.json() };
 }
+
+const sum = <T>(xs: readonly T[], f: (x: T) => number): number => xs.reduce((acc, x) => acc + f(x), 0);
 
 describe('fake keys', () => {
   test('look like real keys but are built at run time', () => {
@@ -230,10 +251,21 @@ describe('/activity by key', () => {
     expect((await getJson('/activity?api_key_hash=nobody', MGMT_KEY)).body.data).toEqual([]);
   });
 
-  test('rows without an attribution belong to no single key', async () => {
+  test('rows put in without an attribution belong to no single key', async () => {
+    s.setData({ activity: defaultActivityRows(s.now) });
     const { status, body } = await getJson(`/activity?api_key_hash=${defaultKeys(s.now)[0]!.hash}`, MGMT_KEY);
     expect(status).toBe(200);
     expect(body.data).toEqual([]);
+  });
+
+  test('derived rows: api_key_hash answers with that key’s own events, summed per day and endpoint', async () => {
+    const hash = defaultKeys(s.now)[1]!.hash;
+    const rows = (await getJson(`/activity?api_key_hash=${hash}`, MGMT_KEY)).body.data as ActivityRow[];
+    const own = eventsWhere(s.data.events, { keyHash: hash, fromDay: utcDay(s.now, -30) });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(sum(rows, (r) => r.usage)).toBeCloseTo(totalsOf(own).usage, 4);
+    expect(sum(rows, (r) => r.requests)).toBe(totalsOf(own).requests);
+    expect(sum(rows, (r) => r.usage)).toBeLessThan(sum(defaultActivityRows(s.now), (r) => r.usage));
   });
 });
 
@@ -434,5 +466,176 @@ describe('latency', () => {
       expect(x!.startedAt).toBeLessThan(y!.endedAt!);
       expect(y!.startedAt).toBeLessThan(x!.endedAt!);
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Workspaces, analytics, and one list of spend events behind every answer.
+
+/** Mid-month Wednesday afternoon: today, this week and this month are three different windows. */
+const NOW = new Date('2025-03-12T15:00:00Z');
+const opened: StandIn[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((x) => x.close()));
+});
+
+async function open(opts: Parameters<typeof startStandIn>[0] = {}): Promise<StandIn> {
+  const x = await startStandIn({ now: NOW, ...opts });
+  opened.push(x);
+  return x;
+}
+
+async function call(x: StandIn, path: string, key: string | null = MGMT_KEY): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = {};
+  if (key !== null) headers.authorization = `Bearer ${key}`;
+  const res = await fetch(`${x.url}${path}`, { headers, signal: AbortSignal.timeout(5000) });
+  return { status: res.status, body: await res.json() };
+}
+
+async function query(x: StandIn, body: unknown, key: string | null = MGMT_KEY): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (key !== null) headers.authorization = `Bearer ${key}`;
+  const res = await fetch(`${x.url}/analytics/query`, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    signal: AbortSignal.timeout(5000),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+type Row = Record<string, string | number | null>;
+
+/** The rows of a successful analytics query. */
+async function rowsOf(x: StandIn, body: unknown): Promise<Row[]> {
+  const res = await query(x, body);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  expect(res.body.data.metadata.truncated).toBe(false);
+  return res.body.data.data;
+}
+
+/** Every key of every workspace, all pages, disabled ones too. */
+async function allKeys(x: StandIn): Promise<KeyListItem[]> {
+  const workspaces = (await call(x, '/workspaces')).body.data as Workspace[];
+  const keys: KeyListItem[] = [];
+  for (const w of workspaces) {
+    for (let offset = 0; ; offset += x.data.keysPageSize) {
+      const page = (await call(x, `/keys?workspace_id=${w.id}&include_disabled=true&offset=${offset}`)).body.data as KeyListItem[];
+      keys.push(...page);
+      if (page.length < x.data.keysPageSize) break;
+    }
+  }
+  return keys;
+}
+
+const iso = (day: string): string => `${day}T00:00:00.000Z`;
+
+describe('spend events', () => {
+  test('default data: every event is well formed, and the default builders are sums over them', () => {
+    const events = defaultEvents(NOW);
+    const keys = defaultKeys(NOW);
+    for (const e of events) {
+      expect(Date.parse(e.at)).toBeLessThanOrEqual(NOW.getTime());
+      expect(e.at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      expect(e.workspaceId).toBe(DEFAULT_WORKSPACE_ID);
+      expect(e.usage + e.byokUsage).toBeGreaterThanOrEqual(0);
+      expect(e.reasoningTokens).toBeLessThanOrEqual(e.completionTokens);
+      for (const n of [e.requests, e.promptTokens, e.completionTokens, e.reasoningTokens]) expect(Number.isInteger(n)).toBe(true);
+    }
+    const { today, week, month } = periodStarts(NOW);
+    expect({ today, week, month }).toEqual({ today: '2025-03-12', week: '2025-03-10', month: '2025-03-01' });
+    for (const k of keys) {
+      const own = (fromDay?: string) => totalsOf(eventsWhere(events, { keyHash: k.hash, ...(fromDay ? { fromDay } : {}) }));
+      expect(k.usage, k.name).toBeCloseTo(own().usage, 6);
+      expect(k.usage_daily, k.name).toBeCloseTo(own(today).usage, 6);
+      expect(k.usage_weekly, k.name).toBeCloseTo(own(week).usage, 6);
+      expect(k.usage_monthly, k.name).toBeCloseTo(own(month).usage, 6);
+      expect(k.byok_usage_monthly, k.name).toBeCloseTo(own(month).byokUsage, 6);
+    }
+    expect(keys[0]!.hash).toBe(API_KEY_HASH);
+    expect(defaultCredits(NOW).total_usage).toBeCloseTo(totalsOf(events).usage, 6);
+    // The deleted key's $2.50: in the credits, not in any listed key.
+    expect(totalsOf(eventsWhere(events, { keyHash: RETIRED_KEY_HASH })).usage).toBeCloseTo(2.5, 9);
+    expect(keys.map((k) => k.hash)).not.toContain(RETIRED_KEY_HASH);
+    // /activity: one row per (day, endpoint), each the sum of that day's events on that endpoint.
+    const rows = defaultActivityRows(NOW);
+    for (const r of rows) {
+      const those = events.filter((e) => dayOf(e) === r.date && e.endpointId === r.endpoint_id);
+      expect(r.usage).toBeCloseTo(totalsOf(those).usage, 6);
+      expect(r.requests).toBe(totalsOf(those).requests);
+      expect(r.prompt_tokens).toBe(totalsOf(those).promptTokens);
+    }
+    expect(new Set(rows.map((r) => `${r.date}|${r.endpoint_id}`)).size).toBe(rows.length);
+  });
+
+  test('setData({ events }) re-derives /key, /keys, /activity and /credits; a view given with them is kept', async () => {
+    const x = await open();
+    const extra: SpendEvent = { ...x.data.events.find((e) => e.keyHash === API_KEY_HASH && dayOf(e) === '2025-03-11')!, usage: 1, byokUsage: 0.5, requests: 2 };
+    const before = { key: x.data.apiKeyInfo, credits: x.data.credits, rows: x.data.activity };
+    x.setData({ events: [...x.data.events, extra] });
+    const key = (await call(x, '/key', API_KEY)).body.data;
+    expect(key.usage_weekly).toBeCloseTo(before.key.usage_weekly + 1, 6);
+    expect(key.byok_usage_monthly).toBeCloseTo(before.key.byok_usage_monthly + 0.5, 6);
+    expect(key.usage_daily).toBe(before.key.usage_daily);
+    expect((await call(x, '/credits')).body.data.total_usage).toBeCloseTo(before.credits.total_usage + 1, 6);
+    const rows = (await call(x, '/activity?date=2025-03-11')).body.data as ActivityRow[];
+    expect(sum(rows, (r) => r.usage)).toBeCloseTo(
+      sum(
+        before.rows.filter((r) => r.date === '2025-03-11'),
+        (r) => r.usage,
+      ) + 1,
+      6,
+    );
+    expect((await call(x, '/keys')).body.data[0].usage_weekly).toBe(key.usage_weekly);
+
+    const pinned = { ...x.data.credits, total_usage: 1 };
+    x.setData({ events: x.data.events.slice(0, -1), credits: pinned });
+    expect((await call(x, '/credits')).body.data).toEqual(pinned);
+    expect((await call(x, '/key', API_KEY)).body.data.usage_weekly).toBe(before.key.usage_weekly);
+  });
+});
+
+describe('/activity modes and filters', () => {
+  test('activityIncludesToday off: today is never sent, as the real API; data.activity follows', async () => {
+    const x = await open({ modes: { activityIncludesToday: false } });
+    const rows = (await call(x, '/activity')).body.data as ActivityRow[];
+    expect(rows).toEqual(defaultActivityRows(NOW).filter((r) => r.date !== '2025-03-12'));
+    expect(x.data.activity).toEqual(rows);
+    x.setModes({ activityIncludesToday: true });
+    expect((await call(x, '/activity')).body.data).toEqual(defaultActivityRows(NOW));
+    expect(x.data.activity).toEqual(defaultActivityRows(NOW));
+  });
+
+  test('multi: account-wide by default, workspace_id scopes, group_by=workspace adds workspace_id', async () => {
+    const x = await open({ workspaces: 'multi' });
+    expect(x.data.modes.activityIncludesToday).toBe(false);
+    const all = (await call(x, '/activity')).body.data as ActivityRow[];
+    expect(all.some((r) => r.date === '2025-03-12')).toBe(false);
+    const completed = eventsWhere(x.data.events, { fromDay: '2025-02-10', toDay: '2025-03-11' });
+    expect(sum(all, (r) => r.usage)).toBeCloseTo(totalsOf(completed).usage, 4);
+    for (const r of all) expect(r).not.toHaveProperty('workspace_id');
+
+    const grouped = (await call(x, '/activity?group_by=workspace')).body.data as ActivityRow[];
+    expect(new Set(grouped.map((r) => r.workspace_id))).toEqual(new Set([DEFAULT_WORKSPACE_ID, RESEARCH_WORKSPACE_ID, PRODUCTION_WORKSPACE_ID]));
+    expect(sum(grouped, (r) => r.usage)).toBeCloseTo(
+      sum(all, (r) => r.usage),
+      6,
+    );
+    for (const id of [DEFAULT_WORKSPACE_ID, RESEARCH_WORKSPACE_ID, PRODUCTION_WORKSPACE_ID]) {
+      const scoped = (await call(x, `/activity?workspace_id=${id}`)).body.data as ActivityRow[];
+      expect(sum(scoped, (r) => r.usage)).toBeCloseTo(totalsOf(eventsWhere(completed, { workspaceId: id })).usage, 4);
+      expect(sum(scoped, (r) => r.usage)).toBeCloseTo(
+        sum(
+          grouped.filter((r) => r.workspace_id === id),
+          (r) => r.usage,
+        ),
+        6,
+      );
+    }
+    const day = (await call(x, `/activity?workspace_id=${PRODUCTION_WORKSPACE_ID}&date=2025-03-01`)).body.data as ActivityRow[];
+    expect(day.length).toBeGreaterThan(0);
+    for (const r of day) expect(r.date).toBe('2025-03-01');
+    expect((await call(x, '/activity?workspace_id=00000000-0000-4000-a000-000000000000')).status).toBe(404);
+    expect((await call(x, '/activity?group_by=model')).status).toBe(400);
   });
 });
