@@ -639,3 +639,98 @@ describe('/activity modes and filters', () => {
     expect((await call(x, '/activity?group_by=model')).status).toBe(400);
   });
 });
+
+describe('/workspaces', () => {
+  test('default account: one workspace, management key only', async () => {
+    const { status, body } = await getJson('/workspaces', MGMT_KEY);
+    expect(status).toBe(200);
+    expect(body.total_count).toBe(1);
+    expect(body.data).toEqual([
+      {
+        id: DEFAULT_WORKSPACE_ID,
+        name: 'Default Workspace',
+        slug: 'default',
+        description: null,
+        created_at: expect.any(String),
+        updated_at: null,
+        created_by: expect.any(String),
+      },
+    ]);
+    expect((await getJson('/workspaces', API_KEY)).status).toBe(403);
+    expect((await getJson('/workspaces', null)).status).toBe(401);
+  });
+
+  test('multi: three workspaces, paged by offset and limit (default 50, at most 100)', async () => {
+    const x = await open({ workspaces: 'multi' });
+    const { body } = await call(x, '/workspaces');
+    expect(body.total_count).toBe(3);
+    expect(body.data.map((w: Workspace) => w.name)).toEqual(['Default Workspace', 'Research', 'Production']);
+    expect(body.data.map((w: Workspace) => w.id)).toEqual([DEFAULT_WORKSPACE_ID, RESEARCH_WORKSPACE_ID, PRODUCTION_WORKSPACE_ID]);
+    expect((await call(x, '/workspaces?limit=2')).body).toEqual({ data: body.data.slice(0, 2), total_count: 3 });
+    expect((await call(x, '/workspaces?limit=2&offset=2')).body).toEqual({ data: body.data.slice(2), total_count: 3 });
+    expect((await call(x, '/workspaces?offset=3')).body).toEqual({ data: [], total_count: 3 });
+
+    const many = Array.from({ length: 130 }, (_, i) => ({ ...body.data[1], id: `ws-${i}`, name: `ws ${i}`, slug: `ws-${i}` }));
+    x.setData({ workspaces: [body.data[0], ...many] });
+    const first = (await call(x, '/workspaces')).body;
+    expect(first.data).toHaveLength(50);
+    expect(first.total_count).toBe(131);
+    expect((await call(x, '/workspaces?limit=100&offset=100')).body.data).toHaveLength(31);
+    for (const bad of ['limit=101', 'limit=0', 'limit=x', 'offset=-1']) expect((await call(x, `/workspaces?${bad}`)).status, bad).toBe(400);
+  });
+
+  test.each([404, 403] as const)('mode %i (older accounts): refused, to any key', async (status) => {
+    const x = await open({ workspaces: 'multi', modes: { workspaces: status } });
+    for (const key of [MGMT_KEY, API_KEY]) {
+      const res = await call(x, '/workspaces', key);
+      expect(res).toEqual({ status, body: { error: { code: status, message: expect.any(String) } } });
+    }
+    // The unscoped /keys still answers, with the default workspace's keys.
+    const keys = (await call(x, '/keys')).body.data as KeyListItem[];
+    expect(keys.map((k) => k.workspace_id)).toEqual(keys.map(() => DEFAULT_WORKSPACE_ID));
+  });
+
+  test('faults apply to /workspaces like any path', async () => {
+    s.setFault('/workspaces', { kind: 'html', status: 502, times: 1 });
+    expect((await get('/workspaces', MGMT_KEY)).status).toBe(502);
+    expect((await get('/workspaces', MGMT_KEY)).status).toBe(200);
+  });
+});
+
+describe('/keys across workspaces', () => {
+  test('without workspace_id only the default workspace’s keys; with it, that workspace’s; the union is every key', async () => {
+    const x = await open({ workspaces: 'multi' });
+    const unscoped = (await call(x, '/keys?include_disabled=true')).body.data as KeyListItem[];
+    expect(unscoped.map((k) => k.name)).toEqual(['default', 'ci', 'old laptop']);
+    expect(unscoped.every((k) => k.workspace_id === DEFAULT_WORKSPACE_ID)).toBe(true);
+    const research = (await call(x, `/keys?workspace_id=${RESEARCH_WORKSPACE_ID}`)).body.data as KeyListItem[];
+    expect(research.map((k) => k.name)).toEqual(['notebook', 'eval harness']);
+    const production = (await call(x, `/keys?workspace_id=${PRODUCTION_WORKSPACE_ID}`)).body.data as KeyListItem[];
+    expect(production.map((k) => k.name)).toEqual(['backend', 'batch']);
+    const withDisabled = (await call(x, `/keys?workspace_id=${PRODUCTION_WORKSPACE_ID}&include_disabled=true`)).body.data as KeyListItem[];
+    expect(withDisabled.map((k) => k.name)).toEqual(['backend', 'batch', 'archive']);
+    expect((await call(x, `/keys?workspace_id=${DEFAULT_WORKSPACE_ID}&include_disabled=true`)).body.data).toEqual(unscoped);
+    expect((await allKeys(x)).map((k) => k.hash).sort()).toEqual(x.data.keys.map((k) => k.hash).sort());
+    expect((await call(x, '/keys?workspace_id=nope')).status).toBe(404);
+  });
+
+  test('each workspace pages on its own', async () => {
+    const x = await open({ workspaces: 'multi' });
+    x.setData({ keysPageSize: 2 });
+    const page = async (q: string): Promise<string[]> => ((await call(x, `/keys?${q}`)).body.data as KeyListItem[]).map((k) => k.name);
+    expect(await page(`workspace_id=${PRODUCTION_WORKSPACE_ID}&include_disabled=true`)).toEqual(['backend', 'batch']);
+    expect(await page(`workspace_id=${PRODUCTION_WORKSPACE_ID}&include_disabled=true&offset=2`)).toEqual(['archive']);
+    expect(await page(`workspace_id=${RESEARCH_WORKSPACE_ID}&offset=2`)).toEqual([]);
+    expect((await allKeys(x)).length).toBe(x.data.keys.length);
+  });
+
+  test('/key carries the key’s workspace_id, expiry and free-model allowance', async () => {
+    const x = await open({ workspaces: 'multi' });
+    const key = (await call(x, '/key', API_KEY)).body.data;
+    expect(key).toMatchObject({ workspace_id: DEFAULT_WORKSPACE_ID, expires_at: null, free_model_daily_requests: { limit: 1000, remaining: 997, used: 3 } });
+    expect(key).toEqual({ ...defaultApiKeyInfo(NOW), workspace_id: DEFAULT_WORKSPACE_ID });
+    expect(x.data.keys.find((k) => k.name === 'eval harness')!.expires_at).toBe('2025-04-11T00:00:00.000Z');
+    // The single-workspace default data keeps keys from before workspaces: no workspace_id.
+    expect(defaultApiKeyInfo(NOW).workspace_id).toBeNull();
+  });
+});
