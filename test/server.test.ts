@@ -734,3 +734,329 @@ describe('/keys across workspaces', () => {
     expect(defaultApiKeyInfo(NOW).workspace_id).toBeNull();
   });
 });
+
+describe('/analytics/meta', () => {
+  test('the metrics, dimensions, operators and granularities; management key only', async () => {
+    const { status, body } = await getJson('/analytics/meta', MGMT_KEY);
+    expect(status).toBe(200);
+    const names = (xs: Array<{ name: string }>): string[] => xs.map((m) => m.name);
+    expect(names(body.data.metrics)).toEqual([
+      'credits_usage',
+      'byok_usage',
+      'total_usage',
+      'request_count',
+      'tokens_prompt',
+      'tokens_completion',
+      'tokens_total',
+      'reasoning_tokens',
+    ]);
+    for (const m of body.data.metrics)
+      expect(m).toEqual({ name: m.name, display_label: expect.any(String), is_rate: false, display_format: expect.any(String) });
+    expect(names(body.data.dimensions)).toEqual(expect.arrayContaining(['model', 'provider', 'api_key_id', 'workspace']));
+    expect(names(body.data.operators)).toEqual(expect.arrayContaining(['eq', 'in']));
+    expect(names(body.data.granularities)).toEqual(expect.arrayContaining(['hour', 'day', 'week', 'month']));
+    expect((await getJson('/analytics/meta', API_KEY)).status).toBe(403);
+  });
+
+  test('mode analyticsMissing: meta leaves the metric out, a query naming it gets 400', async () => {
+    const x = await open({ modes: { analyticsMissing: ['credits_usage'] } });
+    const meta = (await call(x, '/analytics/meta')).body.data;
+    expect(meta.metrics.map((m: { name: string }) => m.name)).not.toContain('credits_usage');
+    expect(meta.metrics.map((m: { name: string }) => m.name)).toContain('byok_usage');
+    expect((await query(x, { metrics: ['credits_usage'] })).status).toBe(400);
+    expect((await query(x, { metrics: ['byok_usage'] })).status).toBe(200);
+  });
+
+  test.each([404, 403] as const)('mode analytics %i: both paths refuse, to any key', async (status) => {
+    const x = await open({ modes: { analytics: status } });
+    for (const key of [MGMT_KEY, API_KEY]) {
+      expect((await call(x, '/analytics/meta', key)).status).toBe(status);
+      expect((await query(x, { metrics: ['credits_usage'] }, key)).status).toBe(status);
+    }
+    expect((await call(x, '/credits')).status).toBe(200);
+  });
+
+  test('faults apply to the analytics paths', async () => {
+    const x = await open();
+    x.setFault('/analytics/meta', { status: 429, headers: { 'retry-after': '1' }, times: 1 });
+    x.setFault('/analytics/query', { kind: 'truncated-json' });
+    expect((await call(x, '/analytics/meta')).status).toBe(429);
+    expect((await call(x, '/analytics/meta')).status).toBe(200);
+    const res = await fetch(`${x.url}/analytics/query`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${MGMT_KEY}` },
+      body: '{"metrics":["credits_usage"]}',
+    });
+    expect(await res.text()).toBe(TRUNCATED_JSON);
+    expect(x.analyticsQueries()).toEqual([{ metrics: ['credits_usage'] }]);
+  });
+});
+
+describe('/analytics/query', () => {
+  test('no dimensions, no granularity: one total over the last 7 days, today included; the body is recorded', async () => {
+    const x = await open();
+    const body = {
+      metrics: ['credits_usage', 'byok_usage', 'total_usage', 'request_count', 'tokens_prompt', 'tokens_completion', 'tokens_total', 'reasoning_tokens'],
+    };
+    const res = await query(x, body);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ data: { data: [expect.any(Object)], metadata: { query_time_ms: expect.any(Number), row_count: 1, truncated: false } } });
+    const [row] = res.body.data.data as Row[];
+    const t = totalsOf(eventsWhere(x.data.events, { since: new Date(NOW.getTime() - 7 * 86_400_000).toISOString(), before: NOW.toISOString() }));
+    expect(t.usage).toBeGreaterThan(0);
+    expect(row).toEqual({
+      credits_usage: expect.closeTo(t.usage, 9),
+      byok_usage: expect.closeTo(t.byokUsage, 9),
+      total_usage: expect.closeTo(t.usage + t.byokUsage, 9),
+      request_count: t.requests,
+      tokens_prompt: t.promptTokens,
+      tokens_completion: t.completionTokens,
+      tokens_total: t.promptTokens + t.completionTokens,
+      reasoning_tokens: t.reasoningTokens,
+    });
+    const [asked] = x.requestsTo('/analytics/query');
+    expect(asked).toMatchObject({ method: 'POST', body, rawBody: JSON.stringify(body) });
+    expect(x.analyticsQueries()).toEqual([body]);
+  });
+
+  test('dimensions: model is the permaslug, api_key_id the key’s name, workspace its name; filters take hash and UUID', async () => {
+    const x = await open({ workspaces: 'multi' });
+    const range = { start: iso('2025-03-01'), end: NOW.toISOString() };
+    const byModel = await rowsOf(x, { metrics: ['credits_usage'], dimensions: ['model'], time_range: range });
+    const month = eventsWhere(x.data.events, { fromDay: '2025-03-01' });
+    expect(byModel.map((r) => r.model).sort()).toEqual([...new Set(month.map((e) => e.permaslug))].sort());
+    for (const r of byModel) expect(r.credits_usage).toBeCloseTo(totalsOf(month.filter((e) => e.permaslug === r.model)).usage, 9);
+    expect(Object.keys(byModel[0]!)).toEqual(['model', 'credits_usage']);
+    // Largest first when no order_by says otherwise.
+    const spend = byModel.map((r) => r.credits_usage as number);
+    expect(spend).toEqual([...spend].sort((a, b) => b - a));
+
+    const byKey = await rowsOf(x, { metrics: ['credits_usage'], dimensions: ['workspace', 'api_key_id'], time_range: range });
+    const notebook = byKey.find((r) => r.api_key_id === 'notebook')!;
+    expect(notebook.workspace).toBe('Research');
+    const notebookHash = x.data.keys.find((k) => k.name === 'notebook')!.hash;
+    expect(notebook.credits_usage).toBeCloseTo(totalsOf(eventsWhere(month, { keyHash: notebookHash })).usage, 9);
+    expect(new Set(byKey.map((r) => r.workspace))).toEqual(new Set(['Default Workspace', 'Research', 'Production']));
+
+    const oneKey = await rowsOf(x, { metrics: ['credits_usage'], filters: [{ field: 'api_key_id', operator: 'eq', value: notebookHash }], time_range: range });
+    expect(oneKey).toEqual([{ credits_usage: notebook.credits_usage }]);
+    const byName = await rowsOf(x, { metrics: ['credits_usage'], filters: [{ field: 'api_key_id', operator: 'eq', value: 'notebook' }], time_range: range });
+    expect(byName).toEqual([{ credits_usage: 0 }]);
+    const two = await rowsOf(x, {
+      metrics: ['request_count'],
+      dimensions: ['workspace'],
+      filters: [{ field: 'workspace', operator: 'in', value: [RESEARCH_WORKSPACE_ID, PRODUCTION_WORKSPACE_ID] }],
+      time_range: range,
+    });
+    expect(two.map((r) => r.workspace).sort()).toEqual(['Production', 'Research']);
+    for (const r of two) {
+      const id = r.workspace === 'Research' ? RESEARCH_WORKSPACE_ID : PRODUCTION_WORKSPACE_ID;
+      expect(r.request_count).toBe(totalsOf(eventsWhere(month, { workspaceId: id })).requests);
+    }
+    const neq = await rowsOf(x, {
+      metrics: ['request_count'],
+      filters: [{ field: 'workspace', operator: 'neq', value: DEFAULT_WORKSPACE_ID }],
+      time_range: range,
+    });
+    expect(neq).toEqual([{ request_count: sum(two, (r) => r.request_count as number) }]);
+    // An app only some events carry: the others come back as null.
+    const byApp = await rowsOf(x, { metrics: ['request_count'], dimensions: ['app'], time_range: range });
+    expect(byApp.map((r) => r.app)).toContain(null);
+    expect(byApp.map((r) => r.app)).toContain('Acme Backend');
+  });
+
+  test('granularity: date__<granularity> holds the bucket start; mode analyticsDateKey sends date instead', async () => {
+    const x = await open();
+    const day = await rowsOf(x, { metrics: ['credits_usage'], granularity: 'day', time_range: { start: iso('2025-03-06'), end: NOW.toISOString() } });
+    expect(day.map((r) => r.date__day)).toEqual(['06', '07', '08', '09', '10', '11', '12'].map((d) => `2025-03-${d}T00:00:00.000Z`));
+    for (const r of day) {
+      const d = String(r.date__day).slice(0, 10);
+      expect(r.credits_usage).toBeCloseTo(totalsOf(eventsWhere(x.data.events, { fromDay: d, toDay: d })).usage, 9);
+    }
+    const hours = await rowsOf(x, { metrics: ['request_count'], granularity: 'hour', time_range: { start: iso('2025-03-12'), end: NOW.toISOString() } });
+    expect(hours.length).toBeGreaterThan(1);
+    for (const r of hours) expect(String(r.date__hour)).toMatch(/^2025-03-12T(0\d|1[0-4]):00:00\.000Z$/);
+    expect(sum(hours, (r) => r.request_count as number)).toBe(totalsOf(eventsWhere(x.data.events, { fromDay: '2025-03-12' })).requests);
+    const weeks = await rowsOf(x, { metrics: ['credits_usage'], granularity: 'week', time_range: { start: iso('2025-02-01'), end: NOW.toISOString() } });
+    for (const r of weeks) expect(new Date(String(r.date__week)).getUTCDay()).toBe(1);
+    expect(weeks.at(-1)!.date__week).toBe('2025-03-10T00:00:00.000Z');
+    expect(weeks.at(-1)!.credits_usage).toBeCloseTo(totalsOf(eventsWhere(x.data.events, { fromDay: '2025-03-10' })).usage, 9);
+    const months = await rowsOf(x, { metrics: ['credits_usage'], granularity: 'month', time_range: { start: iso('2024-04-01'), end: NOW.toISOString() } });
+    expect(months.map((r) => r.date__month)).toEqual([...new Set(x.data.events.map((e) => `${e.at.slice(0, 7)}-01T00:00:00.000Z`))].sort());
+    expect(bucketStart('2025-03-16T23:59:59.000Z', 'week')).toBe('2025-03-10T00:00:00.000Z');
+
+    x.setModes({ analyticsDateKey: 'date' });
+    const plain = await rowsOf(x, { metrics: ['credits_usage'], granularity: 'day', time_range: { start: iso('2025-03-06'), end: NOW.toISOString() } });
+    expect(plain).toEqual(day.map(({ date__day, ...rest }) => ({ date: date__day, ...rest })));
+  });
+
+  test('limit cuts the rows and says truncated; order_by sorts', async () => {
+    const x = await open();
+    const body = { metrics: ['credits_usage'], dimensions: ['model'], granularity: 'day', time_range: { start: iso('2025-02-20'), end: NOW.toISOString() } };
+    const full = await rowsOf(x, body);
+    expect(full.length).toBeGreaterThan(5);
+    const cut = await query(x, { ...body, limit: 5 });
+    expect(cut.body.data.metadata).toEqual({ query_time_ms: expect.any(Number), row_count: 5, truncated: true });
+    expect(cut.body.data.data).toEqual(full.slice(0, 5));
+    expect((await query(x, { ...body, limit: full.length })).body.data.metadata.truncated).toBe(false);
+    const cheapest = await rowsOf(x, { ...body, order_by: { field: 'credits_usage', direction: 'asc' } });
+    const spend = cheapest.map((r) => r.credits_usage as number);
+    expect(spend).toEqual([...spend].sort((a, b) => a - b));
+  });
+
+  test('mode analyticsStrings: counts (or every metric) as numeric strings; analyticsNullUnused: other dimensions as null', async () => {
+    const x = await open();
+    const body = { metrics: ['credits_usage', 'request_count', 'tokens_total'], dimensions: ['provider'] };
+    const numbers = await rowsOf(x, body);
+    x.setModes({ analyticsStrings: 'counts' });
+    const counts = await rowsOf(x, body);
+    expect(counts).toEqual(numbers.map((r) => ({ ...r, request_count: String(r.request_count), tokens_total: String(r.tokens_total) })));
+    expect(typeof counts[0]!.credits_usage).toBe('number');
+    x.setModes({ analyticsStrings: 'all' });
+    for (const r of await rowsOf(x, body)) expect(Number(r.credits_usage)).toBe(numbers.find((n) => n.provider === r.provider)!.credits_usage);
+    x.setModes({ analyticsStrings: 'none', analyticsNullUnused: true });
+    const nulls = await rowsOf(x, body);
+    expect(nulls[0]).toMatchObject({ model: null, api_key_id: null, workspace: null, provider: numbers[0]!.provider });
+  });
+
+  test.each([
+    ['an unknown metric', { metrics: ['cost'] }],
+    ['no metrics', { metrics: [] }],
+    ['an unknown dimension', { metrics: ['credits_usage'], dimensions: ['colour'] }],
+    ['three dimensions', { metrics: ['credits_usage'], dimensions: ['model', 'workspace', 'api_key_id'] }],
+    ['an unknown operator', { metrics: ['credits_usage'], filters: [{ field: 'model', operator: 'like', value: 'x' }] }],
+    ['in without an array', { metrics: ['credits_usage'], filters: [{ field: 'model', operator: 'in', value: 'x' }] }],
+    ['a filter on an unknown field', { metrics: ['credits_usage'], filters: [{ field: 'colour', operator: 'eq', value: 'x' }] }],
+    ['an unknown granularity', { metrics: ['credits_usage'], granularity: 'year' }],
+    ['a range over 365 days', { metrics: ['credits_usage'], time_range: { start: '2024-03-01T00:00:00Z', end: '2025-03-12T00:00:00Z' } }],
+    ['a start more than 365 days back', { metrics: ['credits_usage'], time_range: { start: '2024-03-01T00:00:00Z', end: '2024-04-01T00:00:00Z' } }],
+    ['start after end', { metrics: ['credits_usage'], time_range: { start: '2025-03-10T00:00:00Z', end: '2025-03-01T00:00:00Z' } }],
+    ['a start that is no date', { metrics: ['credits_usage'], time_range: { start: 'last week' } }],
+    [
+      'provider beyond 31 days',
+      { metrics: ['credits_usage'], dimensions: ['provider'], time_range: { start: '2025-02-01T00:00:00Z', end: '2025-03-12T00:00:00Z' } },
+    ],
+    [
+      'a provider filter beyond 31 days',
+      { metrics: ['credits_usage'], filters: [{ field: 'provider', operator: 'eq', value: 'OpenAI' }], time_range: { start: '2025-02-01T00:00:00Z' } },
+    ],
+    [
+      'minute over more than 3 hours',
+      { metrics: ['credits_usage'], granularity: 'minute', time_range: { start: '2025-03-12T08:00:00Z', end: '2025-03-12T15:00:00Z' } },
+    ],
+    ['limit 0', { metrics: ['credits_usage'], limit: 0 }],
+    ['limit over 10,000', { metrics: ['credits_usage'], limit: 10_001 }],
+    ['order_by a field not asked for', { metrics: ['credits_usage'], order_by: { field: 'byok_usage', direction: 'desc' } }],
+    ['a body that is not an object', [1, 2]],
+    ['a body that is not JSON', '{"metrics": ['],
+  ])('400: %s', async (_name, body) => {
+    const x = await open();
+    const res = await query(x, body);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { code: 400, message: expect.any(String) } });
+  });
+
+  test('accepted at the edges: provider for the last 31 days, a year back, minute for 3 hours, limit 10,000', async () => {
+    const x = await open();
+    const ok = async (body: unknown): Promise<void> => expect((await query(x, body)).status, JSON.stringify(body)).toBe(200);
+    await ok({ metrics: ['credits_usage'], dimensions: ['provider'], time_range: { start: iso(utcDay(NOW, -30)) } });
+    await ok({ metrics: ['credits_usage'], time_range: { start: iso(utcDay(NOW, -364)), end: NOW.toISOString() } });
+    await ok({ metrics: ['credits_usage'], granularity: 'minute', time_range: { start: '2025-03-12T12:00:00Z', end: '2025-03-12T15:00:00Z' } });
+    await ok({ metrics: ['credits_usage'], limit: 10_000 });
+  });
+
+  test('an API key gets 403; GET gets 405', async () => {
+    const x = await open();
+    expect((await query(x, { metrics: ['credits_usage'] }, API_KEY)).status).toBe(403);
+    expect((await call(x, '/analytics/query')).status).toBe(405);
+  });
+});
+
+describe('every answer agrees with every other', () => {
+  /** Analytics credits_usage (or another metric) from the start of `fromDay` to now, with filters. */
+  async function analytics(x: StandIn, fromDay: string, filters: unknown[] = [], metric = 'credits_usage', end = x.now.toISOString()): Promise<number> {
+    const [row] = await rowsOf(x, { metrics: [metric], filters, time_range: { start: iso(fromDay), end } });
+    return row![metric] as number;
+  }
+
+  test.each<[string, DataOptions, string]>([
+    ['default data', {}, '2025-03-12T15:00:00Z'],
+    ['default data on a Monday the 1st', {}, '2025-09-01T09:30:00Z'],
+    ['three workspaces', { workspaces: 'multi' as const }, '2025-03-12T15:00:00Z'],
+    ['three workspaces and a key deleted this month', { workspaces: 'multi' as const, deletedKeyThisMonth: true }, '2025-03-31T22:00:00Z'],
+    ['one workspace and a key deleted this month', { deletedKeyThisMonth: true }, '2025-03-12T15:00:00Z'],
+  ])('%s: /key, /keys, /activity, /credits and analytics', async (_name, opts, at) => {
+    const x = await open({ ...opts, now: new Date(at) });
+    const now = x.now;
+    const { today, week, month } = periodStarts(now);
+    const events = x.data.events;
+    const key = (await call(x, '/key', API_KEY)).body.data;
+    const keys = await allKeys(x);
+    const listed = keys.map((k) => k.hash);
+    const deleted = [...new Set(events.map((e) => e.keyHash))].filter((h) => !listed.includes(h));
+
+    // This key: /key = its events = analytics filtered by its hash.
+    for (const [field, from] of [
+      ['usage_daily', today],
+      ['usage_weekly', week],
+      ['usage_monthly', month],
+    ] as const) {
+      const own = totalsOf(eventsWhere(events, { keyHash: API_KEY_HASH, fromDay: from })).usage;
+      expect(key[field], field).toBeCloseTo(own, 5);
+      expect(await analytics(x, from, [{ field: 'api_key_id', operator: 'eq', value: API_KEY_HASH }]), field).toBeCloseTo(own, 5);
+    }
+    expect(key.byok_usage_monthly).toBeCloseTo(totalsOf(eventsWhere(events, { keyHash: API_KEY_HASH, fromDay: month })).byokUsage, 5);
+
+    // The account: the /keys sum (every workspace) = listed keys' events = analytics on those keys;
+    // analytics on everything adds the deleted keys, which /keys cannot show.
+    for (const [field, from] of [
+      ['usage_daily', today],
+      ['usage_weekly', week],
+      ['usage_monthly', month],
+    ] as const) {
+      const keysSum = sum(keys, (k) => k[field]);
+      expect(keysSum, field).toBeCloseTo(totalsOf(eventsWhere(events, { keyHash: listed, fromDay: from })).usage, 5);
+      expect(await analytics(x, from, [{ field: 'api_key_id', operator: 'in', value: listed }]), field).toBeCloseTo(keysSum, 5);
+      const all = await analytics(x, from);
+      expect(all, field).toBeCloseTo(totalsOf(eventsWhere(events, { fromDay: from })).usage, 9);
+      const gone = totalsOf(eventsWhere(events, { keyHash: deleted, fromDay: from })).usage;
+      expect(all - keysSum, field).toBeCloseTo(gone, 5);
+    }
+    const byokMonth = sum(keys, (k) => k.byok_usage_monthly);
+    expect(await analytics(x, month, [{ field: 'api_key_id', operator: 'in', value: listed }], 'byok_usage')).toBeCloseTo(byokMonth, 5);
+    if (opts.deletedKeyThisMonth) {
+      expect(deleted).toContain(DELETED_THIS_MONTH_KEY_HASH);
+      expect((await analytics(x, month)) - sum(keys, (k) => k.usage_monthly)).toBeGreaterThan(0.4);
+    }
+
+    // /activity: the completed days = those days' events = analytics up to today's midnight.
+    const rows = ((await call(x, '/activity')).body.data as ActivityRow[]).filter((r) => r.date < today);
+    const monthDays = rows.filter((r) => r.date >= month);
+    const completedMonth = eventsWhere(events, { fromDay: month, toDay: utcDay(now, -1) });
+    expect(sum(monthDays, (r) => r.usage)).toBeCloseTo(totalsOf(completedMonth).usage, 4);
+    expect(sum(monthDays, (r) => r.requests)).toBe(totalsOf(completedMonth).requests);
+    // (On the 1st the month has no completed day: nothing to ask, and /activity has none either.)
+    if (month < today)
+      expect(await analytics(x, month, [], 'credits_usage', iso(today))).toBeCloseTo(
+        sum(monthDays, (r) => r.usage),
+        4,
+      );
+    else expect(monthDays).toEqual([]);
+    expect(await analytics(x, utcDay(now, -30), [], 'request_count', iso(today))).toBe(sum(rows, (r) => r.requests));
+
+    // /credits: every event ever, deleted keys included = a year of analytics.
+    const credits = (await call(x, '/credits')).body.data;
+    expect(credits.total_usage).toBeCloseTo(totalsOf(events).usage, 5);
+    expect(await analytics(x, utcDay(now, -364))).toBeCloseTo(credits.total_usage, 5);
+    expect(credits.total_usage).toBeGreaterThan(sum(keys, (k) => k.usage));
+  });
+
+  test('the builders and a started stand-in hold the same data', async () => {
+    const x = await open({ workspaces: 'multi', deletedKeyThisMonth: true });
+    const { modes: _modes, ...data } = x.data;
+    const { modes: _built, ...built } = multiWorkspaceData(NOW, { deletedKeyThisMonth: true });
+    expect(data).toEqual(built);
+    expect(buildData(NOW).events).toEqual(defaultEvents(NOW));
+    expect(x.data.deletedKeys.map((k) => k.hash)).toEqual([RETIRED_KEY_HASH, DELETED_THIS_MONTH_KEY_HASH]);
+  });
+});
