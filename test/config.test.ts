@@ -37,11 +37,11 @@ describe('resolveCredentials', () => {
     expect(creds.mgmtKey).toEqual({ value: 'mgmt-from-file', source: join(cwd, 'credentials.env') });
   });
 
-  test('order: --env-file, ./credentials.env, XDG config; each key from the first that has it', () => {
+  test('order: --credentials-file, ./credentials.env, XDG config; each key from the first that has it', () => {
     const explicit = write(join(root, 'mine.env'), 'OPENROUTER_API_KEY=explicit\n');
     write(join(cwd, 'credentials.env'), 'OPENROUTER_API_KEY=cwd\nOPENROUTER_MGMT_KEY=cwd-mgmt\n');
     write(join(configHome, 'openrouter-usage', 'credentials.env'), 'OPENROUTER_API_KEY=xdg\nOPENROUTER_MGMT_KEY=xdg-mgmt\n');
-    const creds = resolveCredentials({ env: env(), cwd, envFile: explicit });
+    const creds = resolveCredentials({ env: env(), cwd, credentialsFile: explicit });
     expect(creds.apiKey.value).toBe('explicit');
     expect(creds.mgmtKey?.value).toBe('cwd-mgmt');
   });
@@ -75,7 +75,7 @@ describe('resolveCredentials', () => {
   test('missing key: a config error naming the variable and every place searched', () => {
     let error: unknown;
     try {
-      resolveCredentials({ env: env(), cwd, envFile: write(join(root, 'empty.env'), '') });
+      resolveCredentials({ env: env(), cwd, credentialsFile: write(join(root, 'empty.env'), '') });
     } catch (e) {
       error = e;
     }
@@ -90,8 +90,8 @@ describe('resolveCredentials', () => {
     expect(message).not.toContain('\n');
   });
 
-  test('a named --env-file that does not exist is an error, not a silent skip', () => {
-    expect(() => resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd, envFile: 'nope.env' })).toThrow(
+  test('a named --credentials-file that does not exist is an error, not a silent skip', () => {
+    expect(() => resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd, credentialsFile: 'nope.env' })).toThrow(
       /cannot read credentials file .*nope\.env: no such file/,
     );
   });
@@ -124,17 +124,23 @@ describe('validateBaseUrl', () => {
     ['http://127.8.9.10/v1', 'http://127.8.9.10/v1'],
   ])('accepts %s', (raw, expected) => expect(validateBaseUrl(raw)).toBe(expected));
 
-  test.each(['http://example.com', 'http://10.0.0.1/api', 'http://127.0.0.1.evil.com/', 'ftp://openrouter.ai', 'not a url', 'https://user:pw@openrouter.ai'])(
-    'refuses %s with a usage error',
-    (raw) => {
-      expect(() => validateBaseUrl(raw)).toThrow(CliError);
-      try {
-        validateBaseUrl(raw);
-      } catch (error) {
-        expect((error as CliError).exitCode).toBe(2);
-      }
-    },
-  );
+  test.each([
+    'http://example.com',
+    'http://10.0.0.1/api',
+    'http://127.0.0.1.evil.com/',
+    'http://api.localhost:3000/',
+    'http://localhost.evil.com/',
+    'ftp://openrouter.ai',
+    'not a url',
+    'https://user:pw@openrouter.ai',
+  ])('refuses %s with a usage error', (raw) => {
+    expect(() => validateBaseUrl(raw)).toThrow(CliError);
+    try {
+      validateBaseUrl(raw);
+    } catch (error) {
+      expect((error as CliError).exitCode).toBe(2);
+    }
+  });
 
   test('loopback hosts', () => {
     expect(isLoopbackHost('127.0.0.1')).toBe(true);
@@ -142,6 +148,8 @@ describe('validateBaseUrl', () => {
     expect(isLoopbackHost('[::1]')).toBe(true);
     expect(isLoopbackHost('128.0.0.1')).toBe(false);
     expect(isLoopbackHost('127.0.0.256')).toBe(false);
+    // Resolved through network DNS, so not this machine for sure.
+    expect(isLoopbackHost('api.localhost')).toBe(false);
   });
 });
 
