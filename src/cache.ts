@@ -1,13 +1,23 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { literal, object, refine, string, union, type ZodMiniType } from 'zod/mini';
+import { activitySchema, creditsSchema, keyListSchema, keySchema } from './api/schemas.js';
 import type { Responses } from './report.js';
 
 /**
  * A per-user cache of API answers for status bars and agents that poll often. It holds the
  * validated answers, not the printed report, so a cached run renders exactly as a fresh one.
  * The file is named by a hash of the keys and base URL, never by a key.
+ *
+ * A cache feeds the figures and the --min-balance/--max-* checks, so it is trusted no more than the
+ * network: every entry is validated on read with the API's own schemas (a failing one is deleted
+ * and counts as a miss), a directory another user could write to is not used at all, and files are
+ * never opened through a link someone planted.
+ *
+ * Wiring (src/live.ts): `openCache({ env: process.env, uid: process.getuid?.(), identity })` once per
+ * run; push its `warning`, if any, to the config warnings; then `cache?.read()` and `cache?.write(entry)`.
  */
 export interface CacheEntry {
   version: 1;
@@ -15,27 +25,174 @@ export interface CacheEntry {
   responses: Responses;
 }
 
-function cacheDir(env: NodeJS.ProcessEnv): string {
+/** A cache file larger than this is not an answer of ours (a /keys list of 10,000 keys is far smaller). */
+export const MAX_CACHE_BYTES = 32 * 1024 * 1024;
+
+/** A part as it may be cached: only complete answers are written (see isCacheable), never a failure. */
+export function cachedOutcome<T extends ZodMiniType>(value: T) {
+  return union([object({ status: literal('ok'), value }), object({ status: literal('needs-management-key') })]);
+}
+
+/**
+ * One schema per part of `Responses`, the same the live answers were checked with. A new part of
+ * `Responses` (workspaces, analytics) gets its line here; until it does, `readCacheEntry` does not
+ * compile, so a part can never be read back unchecked.
+ */
+export const RESPONSE_PART_SCHEMAS = {
+  key: keySchema.shape.data,
+  credits: cachedOutcome(creditsSchema.shape.data),
+  activity: cachedOutcome(activitySchema.shape.data),
+  keys: cachedOutcome(keyListSchema.shape.data),
+};
+
+/** The schema of a whole cache file holding the given parts. */
+export function cacheEntrySchema<P extends Record<string, ZodMiniType>>(parts: P) {
+  return object({
+    version: literal(1),
+    fetchedAt: string().check(refine((text) => Number.isFinite(Date.parse(text)), 'not a date-time')),
+    responses: object(parts),
+  });
+}
+
+export const CACHE_ENTRY_SCHEMA = cacheEntrySchema(RESPONSE_PART_SCHEMAS);
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function cacheDirectory(env: Env): string {
   const base = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : join(env.HOME || homedir(), '.cache');
   return join(base, 'openrouter-usage');
 }
 
-export function cachePath(env: NodeJS.ProcessEnv, identity: readonly string[]): string {
+export function cachePath(env: Env, identity: readonly string[]): string {
   const hash = createHash('sha256')
     .update(JSON.stringify(['openrouter-usage cache v1', ...identity]))
     .digest('hex')
     .slice(0, 32);
-  return join(cacheDir(env), `${hash}.json`);
+  return join(cacheDirectory(env), `${hash}.json`);
 }
 
-/** The entry, or undefined when there is none or it cannot be read (a cache is never an error). */
-export function readCache(path: string): CacheEntry | undefined {
+/**
+ * Makes the directory (mode 0700) if there is none, and says whether it may be trusted: it must be a
+ * directory owned by `uid` that neither group nor others can write, or anyone who can write there
+ * could plant answers and silence the thresholds. `uid` undefined (Windows: no POSIX owners) skips
+ * the owner and mode checks. A directory that cannot be made is no warning: a cache is never an error.
+ */
+export function checkCacheDirectory(dir: string, uid: number | undefined): { usable: boolean; warning?: string } {
+  let stats;
   try {
-    const entry = JSON.parse(readFileSync(path, 'utf8')) as Partial<CacheEntry>;
-    if (entry.version !== 1 || typeof entry.fetchedAt !== 'string' || Number.isNaN(Date.parse(entry.fetchedAt)) || !entry.responses?.key) return undefined;
-    return entry as CacheEntry;
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      // Something by that name already: judged below like any directory.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    // Following a link here is safe: what counts is who owns and may write the directory it leads to.
+    stats = statSync(dir);
+  } catch {
+    return { usable: false };
+  }
+  const refuse = (why: string) => ({ usable: false, warning: `warning: cache directory ${dir} ${why}; not using the cache` });
+  if (!stats.isDirectory()) return refuse('is not a directory');
+  if (uid === undefined) return { usable: true };
+  if (stats.uid !== uid) return refuse(`belongs to another user (uid ${stats.uid})`);
+  if ((stats.mode & 0o022) !== 0) {
+    return refuse(`is writable by ${stats.mode & 0o002 ? 'others' : 'its group'} (mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')})`);
+  }
+  return { usable: true };
+}
+
+/**
+ * The entry at `path`, validated, or undefined. An entry that is not a regular file of `uid`'s, is a
+ * link, is too large, or fails the schema is deleted, so the next run fetches and writes a good one.
+ */
+export function readCacheEntry(path: string, uid: number | undefined): CacheEntry | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    // ELOOP (EMLINK on the BSDs): a symbolic link where an entry should be. Nobody but us writes here.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'EMLINK') discard(path);
+    return undefined;
+  }
+  let text: string | undefined;
+  try {
+    const stats = fstatSync(fd);
+    const trusted = stats.isFile() && stats.size <= MAX_CACHE_BYTES && (uid === undefined || (stats.uid === uid && (stats.mode & 0o022) === 0));
+    if (trusted) text = readAtMost(fd, MAX_CACHE_BYTES);
+  } catch {
+    text = undefined;
+  } finally {
+    closeSync(fd);
+  }
+  const entry = text === undefined ? undefined : parseEntry(text);
+  if (!entry) discard(path);
+  return entry;
+}
+
+function parseEntry(text: string): CacheEntry | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
   } catch {
     return undefined;
+  }
+  const parsed = CACHE_ENTRY_SCHEMA.safeParse(json);
+  if (!parsed.success) return undefined;
+  // Compiles only while every part of Responses has its schema above.
+  const entry: CacheEntry = parsed.data;
+  return entry;
+}
+
+function readAtMost(fd: number, limit: number): string | undefined {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.alloc(64 * 1024);
+    const read = readSync(fd, chunk, 0, chunk.length, null);
+    if (read === 0) break;
+    total += read;
+    if (total > limit) return undefined;
+    chunks.push(chunk.subarray(0, read));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function discard(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Gone already, or a directory: either way it is not read as an entry.
+  }
+}
+
+/**
+ * Writes the entry through a new temporary file in the same directory (a random name, created with
+ * O_EXCL and O_NOFOLLOW, mode 0600), then renames it over `path`: a reader never sees half a file,
+ * and a link planted at any name is neither followed nor overwritten. False when nothing was written.
+ * `temporaryName` is for tests.
+ */
+export function writeCacheEntry(path: string, entry: CacheEntry, temporaryName: () => string = () => randomBytes(12).toString('hex')): boolean {
+  const temporary = join(dirname(path), `.${basename(path)}.${temporaryName()}.tmp`);
+  let fd: number;
+  try {
+    fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+  } catch {
+    // Taken (by a planted link, say): it is not ours to remove.
+    return false;
+  }
+  try {
+    try {
+      const bytes = Buffer.from(JSON.stringify(entry), 'utf8');
+      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+    return true;
+  } catch {
+    discard(temporary);
+    return false;
   }
 }
 
@@ -44,14 +201,46 @@ export function isCacheable(responses: Responses): boolean {
   return [responses.credits, responses.activity, responses.keys].every((outcome) => outcome.status !== 'failed');
 }
 
-/** Written to a temporary file and renamed, so a reader never sees half a file; mode 0600. */
+export interface OpenedCache {
+  /** The entry for this run's identity, validated; undefined on a miss. */
+  read(): CacheEntry | undefined;
+  /** Stores the entry (callers check isCacheable first); false when it could not be written. */
+  write(entry: CacheEntry): boolean;
+  readonly path: string;
+}
+
+/**
+ * The cache for these settings, or none, with at most one warning line for stderr when the
+ * directory cannot be trusted. `uid` is the caller's `process.getuid?.()`.
+ */
+export function openCache(options: { env: Env; uid: number | undefined; identity: readonly string[] }): {
+  cache: OpenedCache | undefined;
+  warning: string | undefined;
+} {
+  const path = cachePath(options.env, options.identity);
+  const directory = checkCacheDirectory(dirname(path), options.uid);
+  if (!directory.usable) return { cache: undefined, warning: directory.warning };
+  return {
+    cache: { path, read: () => readCacheEntry(path, options.uid), write: (entry) => writeCacheEntry(path, entry) },
+    warning: undefined,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The calls src/live.ts makes today. They validate and write safely, but check no owner: they are
+// kept until live.ts switches to openCache, which does.
+
+/** @deprecated Use openCache(...).cache.read(). */
+export function readCache(path: string): CacheEntry | undefined {
+  return readCacheEntry(path, undefined);
+}
+
+/** @deprecated Use openCache(...).cache.write(entry). */
 export function writeCache(path: string, entry: CacheEntry): void {
   try {
-    mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
-    const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(entry), { mode: 0o600 });
-    renameSync(temporary, path);
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   } catch {
-    // A cache that cannot be written costs the next run a request, nothing more.
+    return;
   }
+  writeCacheEntry(path, entry);
 }

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'dotenv';
@@ -24,6 +24,7 @@ export interface Credentials {
 export interface CredentialSources {
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** `--credentials-file <path>`: searched first, and an error if it cannot be used. */
   credentialsFile?: string | undefined;
 }
 
@@ -49,6 +50,8 @@ export interface FoundKeys {
 /**
  * Each key comes from the first place that has it: the environment, then the files.
  * Files are parsed, never loaded into process.env: other variables in them stay out of this process.
+ * A default file that cannot be used (a directory, a FIFO, unreadable, too large) is a warning and
+ * is skipped, since the keys may well be elsewhere; the file named on the command line is an error.
  */
 export function findKeys(sources: CredentialSources): FoundKeys {
   const found: Partial<Record<KeyName, ResolvedKey>> = {};
@@ -59,26 +62,53 @@ export function findKeys(sources: CredentialSources): FoundKeys {
   }
 
   const files = credentialFiles(sources);
+  const places = ['the environment'];
   for (const file of files) {
-    if (!file.explicit && KEY_NAMES.every((name) => found[name])) break;
-    const parsed = readCredentialFile(file.path, file.explicit);
-    if (!parsed) continue;
+    if (!file.explicit && KEY_NAMES.every((name) => found[name])) {
+      places.push(file.path);
+      continue;
+    }
+    const read = readCredentialFile(file.path);
+    if (read.status === 'missing' && !file.explicit) {
+      places.push(file.path);
+      continue;
+    }
+    if (read.status !== 'ok') {
+      const reason = read.status === 'missing' ? 'no such file' : read.reason;
+      if (file.explicit) throw new CliError('config', `cannot read credentials file ${file.path}: ${reason}`);
+      warnings.push(`warning: ignoring credentials file ${file.path}: ${reason}`);
+      places.push(`${file.path} (ignored: ${reason})`);
+      continue;
+    }
+    places.push(file.path);
     let used = false;
     for (const name of KEY_NAMES) {
-      const value = parsed.values[name]?.trim();
+      const value = read.values[name]?.trim();
       if (value && !found[name]) {
         found[name] = { value, source: file.path };
         used = true;
       }
     }
-    if (used && parsed.looseMode !== undefined) {
+    if (used && read.looseMode !== undefined) {
       warnings.push(
-        `warning: ${file.path} is accessible by group or others (mode ${parsed.looseMode}); keys belong in a file only you can read: chmod 600 ${shellQuote(file.path)}`,
+        `warning: ${file.path} is accessible by group or others (mode ${read.looseMode}); keys belong in a file only you can read: chmod 600 ${shellQuote(file.path)}`,
       );
     }
   }
-  const places = ['the environment', ...files.map((f) => f.path)];
+  for (const name of KEY_NAMES) {
+    const key = found[name];
+    if (key && !isHeaderSafe(key.value)) {
+      // Said here, as a configuration error, rather than by the HTTP layer as a network failure; the value is never echoed.
+      const where = key.source === 'environment' ? 'the environment' : key.source;
+      throw new CliError('config', `${name} contains a character an HTTP header cannot carry (in ${where}); a key is printable ASCII without spaces`);
+    }
+  }
   return { apiKey: found.OPENROUTER_API_KEY, mgmtKey: found.OPENROUTER_MGMT_KEY, warnings, places };
+}
+
+/** A key travels in `Authorization: Bearer <key>`: visible ASCII only (RFC 9110 token68 is narrower still). */
+export function isHeaderSafe(value: string): boolean {
+  return /^[\x21-\x7e]+$/.test(value);
 }
 
 /** The report needs OPENROUTER_API_KEY; without it, say where it was looked for. */
@@ -92,22 +122,57 @@ export function resolveCredentials(sources: CredentialSources): Credentials {
   return { apiKey, mgmtKey, warnings };
 }
 
-function readCredentialFile(path: string, explicit: boolean): { values: Record<string, string>; looseMode?: string } | undefined {
-  let text: string;
-  let mode: number;
+/** A credentials file is a few lines; anything larger is not one. */
+export const MAX_CREDENTIALS_BYTES = 64 * 1024;
+
+type CredentialFile = { status: 'ok'; values: Record<string, string>; looseMode?: string } | { status: 'missing' } | { status: 'unusable'; reason: string };
+
+/**
+ * Opened with O_NONBLOCK, so a FIFO cannot hold the run past its deadline, then judged by fstat of
+ * the open descriptor (no window to swap the file): only a regular file of at most 64 KiB is read,
+ * never a device such as /dev/zero. Following a link to a regular file is fine.
+ */
+function readCredentialFile(path: string): CredentialFile {
+  let fd: number;
   try {
-    mode = statSync(path).mode;
-    text = readFileSync(path, 'utf8');
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (!explicit && (code === 'ENOENT' || code === 'ENOTDIR')) return undefined;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
-    throw new CliError('config', `cannot read credentials file ${path}: ${reason}`);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 'missing' };
+    return { status: 'unusable', reason: describeOpenError(code) };
   }
-  const values = parse(text);
-  // Like ssh: a key file that group or others may read deserves a warning, not a refusal.
-  const loose = (mode & 0o077) !== 0;
-  return loose ? { values, looseMode: (mode & 0o777).toString(8).padStart(4, '0') } : { values };
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { status: 'unusable', reason: describeKind(stats) };
+    if (stats.size > MAX_CREDENTIALS_BYTES) return { status: 'unusable', reason: 'larger than 64 KiB, so not a credentials file' };
+    const buffer = Buffer.alloc(MAX_CREDENTIALS_BYTES + 1);
+    let length = 0;
+    for (let read = -1; read !== 0 && length < buffer.length; length += read) read = readSync(fd, buffer, length, buffer.length - length, null);
+    if (length > MAX_CREDENTIALS_BYTES) return { status: 'unusable', reason: 'larger than 64 KiB, so not a credentials file' };
+    const values = parse(buffer.subarray(0, length));
+    // Like ssh: a key file that group or others may read deserves a warning, not a refusal.
+    const loose = (stats.mode & 0o077) !== 0;
+    return loose ? { status: 'ok', values, looseMode: (stats.mode & 0o777).toString(8).padStart(4, '0') } : { status: 'ok', values };
+  } catch (error) {
+    return { status: 'unusable', reason: describeOpenError((error as NodeJS.ErrnoException).code) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function describeOpenError(code: string | undefined): string {
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ELOOP') return 'too many levels of symbolic links';
+  return code ?? 'unreadable';
+}
+
+function describeKind(stats: Stats): string {
+  if (stats.isDirectory()) return 'is a directory';
+  if (stats.isFIFO()) return 'is a FIFO (named pipe), not a regular file';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'is a device, not a regular file';
+  if (stats.isSocket()) return 'is a socket, not a regular file';
+  return 'not a regular file';
 }
 
 function shellQuote(path: string): string {
@@ -137,9 +202,35 @@ export function validateBaseUrl(raw: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
+/**
+ * Loopback means this machine without asking anyone: an IPv4 literal in 127.0.0.0/8, the IPv6
+ * literal ::1, or the exact name `localhost` (which the HTTP layer pins to 127.0.0.1 rather than
+ * resolve). `*.localhost` is not: it is resolved through whatever DNS the machine uses.
+ * Takes a URL's `hostname` (IPv6 in brackets, as URL gives it; bare `::1` is accepted too).
+ */
 export function isLoopbackHost(hostname: string): boolean {
+  return loopbackAddress(hostname) !== undefined;
+}
+
+/**
+ * The address to connect to for a loopback host, without DNS: `localhost` → `127.0.0.1`,
+ * `[::1]` → `::1`, a 127.x.y.z literal → itself; undefined for any other host. For the HTTP layer:
+ * pin the connection to this address, and never send such a request through a proxy.
+ */
+export function loopbackAddress(hostname: string): string | undefined {
   const host = hostname.toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || host === '[::1]') return true;
+  if (host === 'localhost') return '127.0.0.1';
+  if (host === '[::1]' || host === '::1') return '::1';
   const parts = host.split('.');
-  return parts.length === 4 && parts[0] === '127' && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+  const ipv4 = parts.length === 4 && parts.every((p) => /^(?:0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255) && Number(parts[0]) === 127;
+  return ipv4 ? parts.map(Number).join('.') : undefined;
+}
+
+/** Whether a base URL points at this machine (see isLoopbackHost); false for one that does not parse. */
+export function isLoopbackBaseUrl(baseUrl: string): boolean {
+  try {
+    return isLoopbackHost(new URL(baseUrl).hostname);
+  } catch {
+    return false;
+  }
 }

@@ -124,17 +124,23 @@ describe('validateBaseUrl', () => {
     ['http://127.8.9.10/v1', 'http://127.8.9.10/v1'],
   ])('accepts %s', (raw, expected) => expect(validateBaseUrl(raw)).toBe(expected));
 
-  test.each(['http://example.com', 'http://10.0.0.1/api', 'http://127.0.0.1.evil.com/', 'ftp://openrouter.ai', 'not a url', 'https://user:pw@openrouter.ai'])(
-    'refuses %s with a usage error',
-    (raw) => {
-      expect(() => validateBaseUrl(raw)).toThrow(CliError);
-      try {
-        validateBaseUrl(raw);
-      } catch (error) {
-        expect((error as CliError).exitCode).toBe(2);
-      }
-    },
-  );
+  test.each([
+    'http://example.com',
+    'http://10.0.0.1/api',
+    'http://127.0.0.1.evil.com/',
+    'http://api.localhost:3000/',
+    'http://localhost.evil.com/',
+    'ftp://openrouter.ai',
+    'not a url',
+    'https://user:pw@openrouter.ai',
+  ])('refuses %s with a usage error', (raw) => {
+    expect(() => validateBaseUrl(raw)).toThrow(CliError);
+    try {
+      validateBaseUrl(raw);
+    } catch (error) {
+      expect((error as CliError).exitCode).toBe(2);
+    }
+  });
 
   test('loopback hosts', () => {
     expect(isLoopbackHost('127.0.0.1')).toBe(true);
@@ -142,6 +148,8 @@ describe('validateBaseUrl', () => {
     expect(isLoopbackHost('[::1]')).toBe(true);
     expect(isLoopbackHost('128.0.0.1')).toBe(false);
     expect(isLoopbackHost('127.0.0.256')).toBe(false);
+    // Resolved through network DNS, so not this machine for sure.
+    expect(isLoopbackHost('api.localhost')).toBe(false);
   });
 });
 
