@@ -40,9 +40,24 @@ export class HttpClient {
   readonly #options: HttpOptions;
   readonly #dispatcher: Dispatcher;
   readonly #agent: EnvHttpProxyAgent;
+  /**
+   * One signal for the whole run (the deadline, or Ctrl-C), held by this client. Node 20 can
+   * garbage-collect a timer behind `AbortSignal.timeout`/`AbortSignal.any` that nothing else
+   * references (nodejs/node#57736), and the deadline is then silently lost; a controller and a
+   * timer kept in fields cannot be dropped while the client is in use.
+   */
+  readonly #deadline = new AbortController();
+  readonly #deadlineTimer: NodeJS.Timeout;
 
   constructor(options: HttpOptions) {
     this.#options = options;
+    const expire = (): void => this.#deadline.abort(new DOMException("the run's deadline passed", 'TimeoutError'));
+    this.#deadlineTimer = setTimeout(expire, Math.max(0, options.deadlineAt - Date.now()));
+    // Sockets and retry waits keep the process alive while there is work; the deadline alone must not.
+    this.#deadlineTimer.unref();
+    const { signal } = options;
+    if (signal?.aborted) this.#deadline.abort(signal.reason);
+    else signal?.addEventListener('abort', () => this.#deadline.abort(signal.reason), { once: true });
     prepareUndici();
     // The env proxy agent honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY like curl does.
     this.#agent = new EnvHttpProxyAgentClass({
@@ -70,18 +85,18 @@ export class HttpClient {
 
   /** Lets keep-alive sockets go once the report is written, so the process can end at once. */
   close(): Promise<void> {
+    clearTimeout(this.#deadlineTimer);
     return this.#agent.close();
   }
 
   /** Drops requests still in flight, e.g. /credits when /key has already failed the run. */
   destroy(): Promise<void> {
+    clearTimeout(this.#deadlineTimer);
     return this.#agent.destroy();
   }
 
   #signal(): AbortSignal {
-    const remaining = Math.max(0, this.#options.deadlineAt - Date.now());
-    const deadline = AbortSignal.timeout(remaining);
-    return this.#options.signal ? AbortSignal.any([this.#options.signal, deadline]) : deadline;
+    return this.#deadline.signal;
   }
 
   #decide(attempt: number, status: number | undefined, errorCode: string | undefined, headers?: Headers): RetryDecision {
