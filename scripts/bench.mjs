@@ -424,7 +424,7 @@ async function main() {
     try {
       c.check(await runOnce(node, c.argv, c.env));
     } catch (error) {
-      throw new Error(`${c.label}: ${error.message}`);
+      throw new Error(`${c.label}: ${error.message}`, { cause: error });
     }
   }
 
@@ -436,7 +436,7 @@ async function main() {
       try {
         c.check(res);
       } catch (error) {
-        throw new Error(`${c.label}, round ${round + 1}: ${error.message}`);
+        throw new Error(`${c.label}, round ${round + 1}: ${error.message}`, { cause: error });
       }
       times[c.id].push(res.ms);
     }

@@ -35,7 +35,7 @@ export async function gatherResponses(http: HttpClient, credentials: Credentials
     options.scope === 'account'
       ? accountKey.then((k) => (k ? settle(fetchActivity(http, k)) : needsManagementKey()))
       : Promise.all([accountKey, key, keys]).then(([k, keyData, keyList]) =>
-          k ? settle(ownKeyHash(keyData, keyList).then((hash) => fetchActivity(http, k, hash))) : needsManagementKey(),
+          k ? settle(Promise.resolve().then(() => fetchActivity(http, k, ownKeyHash(keyData, keyList)))) : needsManagementKey(),
         );
 
   const [keyData, creditsOutcome, activityOutcome, keysOutcome] = await Promise.all([key, credits, activity, keys]);
@@ -43,7 +43,7 @@ export async function gatherResponses(http: HttpClient, credentials: Credentials
 }
 
 /** /activity filters by key hash, which only /keys knows; the masked label is what both share. */
-async function ownKeyHash(key: KeyData, keyList: Outcome<KeyListItem[]>): Promise<string> {
+function ownKeyHash(key: KeyData, keyList: Outcome<KeyListItem[]>): string {
   if (isManagementKey(key)) {
     throw new CliError('usage', '/activity: --scope key needs an inference key in OPENROUTER_API_KEY (a management key spends nothing of its own)');
   }

@@ -158,7 +158,7 @@ export class HttpClient {
       const text = await readBody(response.body, this.#options.timeoutMs, path);
       budget.attempts += 1;
       debug?.(`GET ${path} attempt ${budget.attempts}: HTTP ${response.statusCode} after ${Date.now() - started} ms, ${Buffer.byteLength(text)} bytes`);
-      return { ok: true, response: { status: response.statusCode, headers: response.headers as Headers, text } };
+      return { ok: true, response: { status: response.statusCode, headers: response.headers, text } };
     } catch (error) {
       if (error instanceof CliError) throw error;
       if (!responded) throw this.#failure(path, error, lastDecision, budget.attempts);
@@ -271,12 +271,12 @@ async function readBody(body: Dispatcher.ResponseData['body'], timeoutMs: number
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
-      reject(signal.reason);
+      reject(asError(signal.reason));
       return;
     }
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(signal.reason);
+      reject(asError(signal.reason));
     };
     const timer = setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
@@ -284,4 +284,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
 }

@@ -195,7 +195,7 @@ function maskSecrets(text: string, { pieces, short, alphabet }: Secrets): string
 export function redactStrings<T>(value: T, redact: Redactor): T {
   if (typeof value === 'string') return redact(value) as T;
   if (Array.isArray(value)) return value.map((item: unknown) => redactStrings(item, redact)) as T;
-  if (value !== null && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+  if (value !== null && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null)) {
     return Object.fromEntries(Object.entries(value).map(([name, item]) => [redact(name), redactStrings(item, redact)])) as T;
   }
   return value;

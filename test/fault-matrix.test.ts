@@ -19,7 +19,7 @@ interface Case {
   name: string;
   fault: (standIn: StandIn, path: FaultPath) => Fault;
   /** What happens when the fault is on /key (fatal: that exit code); elsewhere it is a warning. */
-  keyExit: number | 0;
+  keyExit: number;
   /** On optional endpoints most faults are a warning; some are absorbed (retried to success). */
   optional?: Expect;
 }

@@ -14,7 +14,6 @@ import {
   MAX_CREDENTIALS_BYTES,
   resolveCredentials,
   validateBaseUrl,
-  type CredentialSources,
 } from '../src/config.js';
 import { CliError } from '../src/errors.js';
 

@@ -18,10 +18,10 @@ function assertNoKey(text: string): void {
 }
 
 const secret = secretOf(API_KEY);
-const percentAll = (text: string, upper: boolean) =>
-  Array.from(text, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-    .join('')
-    [upper ? 'toUpperCase' : 'toLowerCase']();
+const percentAll = (text: string, upper: boolean) => {
+  const encoded = Array.from(text, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('');
+  return upper ? encoded.toUpperCase() : encoded.toLowerCase();
+};
 const splitEvery = (text: string, n: number, by: string) => text.replace(new RegExp(`(.{${n}})`, 'g'), `$1${by}`);
 
 describe('createRedactor: the forms a key comes back in', () => {

@@ -9,6 +9,7 @@ const ESC = '\x1b';
 const BEL = '\x07';
 const ST = `${ESC}\\`;
 /** Nothing a terminal could act on or reorder text with. */
+// eslint-disable-next-line no-control-regex -- the test looks for exactly these characters
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]/;
 
 describe('sanitize: escape sequences go whole', () => {

@@ -472,10 +472,10 @@ describe.concurrent('runway', SLOW, () => {
   });
 
   // An API key alone with a cap: whether the cap runs out before it resets, at the month-to-date pace.
-  it.for([
-    { name: 'a monthly cap that runs out before it resets', limit: 30, remaining: 10, reset: 'monthly' as string | null },
-    { name: 'a monthly cap that lasts until it resets', limit: 200, remaining: 179, reset: 'monthly' as string | null },
-    { name: 'a cap that never resets', limit: 40, remaining: 19, reset: null as string | null },
+  it.for<{ name: string; limit: number; remaining: number; reset: string | null }>([
+    { name: 'a monthly cap that runs out before it resets', limit: 30, remaining: 10, reset: 'monthly' },
+    { name: 'a monthly cap that lasts until it resets', limit: 200, remaining: 179, reset: 'monthly' },
+    { name: 'a cap that never resets', limit: 40, remaining: 19, reset: null },
   ])('key limit: $name', async ({ limit, remaining, reset }, { at }) => {
     const s = await at(MID_MONTH);
     s.setData({ apiKeyInfo: { ...s.data.apiKeyInfo, usage_monthly: 21, limit, limit_remaining: remaining, limit_reset: reset } });

@@ -58,7 +58,7 @@ function run(command: string, args: string[], opts: { cwd: string; env: NodeJS.P
           reject(error);
           return;
         }
-        resolve({ code, signal: (error?.signal as NodeJS.Signals | undefined) ?? null, stdout, stderr });
+        resolve({ code, signal: error?.signal ?? null, stdout, stderr });
       },
     );
   });

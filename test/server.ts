@@ -1210,7 +1210,7 @@ function analyticsQuery(data: StandInData, now: Date, body: unknown): Answer {
     }
   }
 
-  if (granularity !== null && !GRANULARITIES.some((g) => g.name === granularity)) return bad(`Unknown granularity: ${String(granularity)}`);
+  if (granularity !== null && !GRANULARITIES.some((g) => g.name === granularity)) return bad(`Unknown granularity: ${JSON.stringify(granularity)}`);
   const g = granularity as Granularity | null;
 
   const nowMs = now.getTime();

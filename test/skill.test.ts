@@ -17,11 +17,13 @@ const commands = [...skill.matchAll(/```sh\n([\s\S]*?)```/g)]
 function parse(args: string[]): { command: 'report' | 'keys'; options: Record<string, unknown> } {
   let seen: { command: 'report' | 'keys'; options: Record<string, unknown> } | undefined;
   const program = buildProgram({
-    report: async (options) => {
+    report: (options) => {
       seen = { command: 'report', options: options as unknown as Record<string, unknown> };
+      return Promise.resolve();
     },
-    keys: async (options) => {
+    keys: (options) => {
       seen = { command: 'keys', options: options as unknown as Record<string, unknown> };
+      return Promise.resolve();
     },
   });
   for (const command of [program, ...program.commands]) command.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });

@@ -26,7 +26,7 @@ async function start(args: string[]) {
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  return { child, done, stderr: () => stderr, cleanup: sandbox.cleanup };
+  return { child, done, stderr: () => stderr, cleanup: () => sandbox.cleanup() };
 }
 
 describe('Unix manners', () => {

@@ -1,6 +1,7 @@
 import { CliError } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../http.js';
 import { redact } from '../redact.js';
+import { sanitize } from '../sanitize.js';
 import * as schemas from './schemas.js';
 import type { ActivityRow, CreditsData, KeyData, KeyListItem } from './schemas.js';
 import { parseBody } from './validate.js';
@@ -103,11 +104,7 @@ function serverMessage(text: string): string | undefined {
     return undefined;
   }
   if (typeof message !== 'string' || message.trim() === '') return undefined;
-  const oneLine = redact(message)
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return oneLine.length > 160 ? `${oneLine.slice(0, 157)}...` : oneLine;
+  return sanitize(redact(message), 160).replace(/\s+/g, ' ').trim();
 }
 
 function safeOrigin(location: string): string | undefined {
