@@ -32,9 +32,9 @@ export interface HttpResponse {
 }
 
 /**
- * A GET-only JSON client for one base URL. Any HTTP status that is not worth retrying
- * (200, 401, 403, 404...) resolves, so the caller can read the error body; retryable failures
- * that outlast the policy reject with a CliError.
+ * A JSON client for one base URL: GET, and POST for the analytics query. Any HTTP status that is
+ * not worth retrying (200, 401, 403, 404...) resolves, so the caller can read the error body;
+ * retryable failures that outlast the policy reject with a CliError.
  */
 export class HttpClient {
   readonly #options: HttpOptions;
@@ -65,17 +65,32 @@ export class HttpClient {
       bodyTimeout: options.timeoutMs,
       connect: { timeout: options.timeoutMs },
     });
-    this.#dispatcher = this.#agent.compose(retryInterceptor({ statusCodes: [...RETRY_STATUSES], methods: ['GET'], maxRetries: MAX_ATTEMPTS - 1 }));
+    // POST is retried too: the only POST this tool sends is the analytics query, which reads and
+    // changes nothing, so asking it again after a 408, 429, 5xx or a dropped connection is safe.
+    this.#dispatcher = this.#agent.compose(retryInterceptor({ statusCodes: [...RETRY_STATUSES], methods: ['GET', 'POST'], maxRetries: MAX_ATTEMPTS - 1 }));
   }
 
-  async get(path: string, key: string, query?: Record<string, string>): Promise<HttpResponse> {
+  get(path: string, key: string, query?: Record<string, string>): Promise<HttpResponse> {
     const url = new URL(this.#options.baseUrl + path);
     for (const [name, value] of Object.entries(query ?? {})) url.searchParams.set(name, value);
+    return this.#send('GET', url, path, key, undefined);
+  }
+
+  /**
+   * POSTs `body` as JSON, under the same retry policy as GET (408, 429 and 5xx retried, Retry-After
+   * honoured, one deadline). Only for requests that are safe to repeat: every caller's must be
+   * idempotent (the analytics query is: it reads, and the same body asks the same question).
+   */
+  post(path: string, key: string, body: unknown): Promise<HttpResponse> {
+    return this.#send('POST', new URL(this.#options.baseUrl + path), path, key, JSON.stringify(body));
+  }
+
+  async #send(method: 'GET' | 'POST', url: URL, path: string, key: string, body: string | undefined): Promise<HttpResponse> {
     const budget = { attempts: 0 };
     // undici's RetryHandler can only resume a body cut off mid-stream with a Range request, which
     // makes no sense for JSON; we decline that in the callback and ask again from the start here.
     for (;;) {
-      const outcome = await this.#attempt(url, path, key, budget);
+      const outcome = await this.#attempt(method, url, path, key, body, budget);
       if (outcome.ok) return outcome.response;
       const decision = this.#decide(budget.attempts, undefined, outcome.code);
       if (!decision.retry) throw this.#failure(path, outcome.error, decision, budget.attempts);
@@ -104,9 +119,11 @@ export class HttpClient {
   }
 
   async #attempt(
+    method: 'GET' | 'POST',
     url: URL,
     path: string,
     key: string,
+    body: string | undefined,
     budget: { attempts: number },
   ): Promise<{ ok: true; response: HttpResponse } | { ok: false; error: unknown; code: string | undefined }> {
     const signal = this.#signal();
@@ -120,7 +137,7 @@ export class HttpClient {
       const status = (error as { statusCode?: number }).statusCode;
       const code = status === undefined ? errorCode(error) : undefined;
       if (responded) {
-        debug?.(`GET ${path} attempt ${budget.attempts}: body cut off after ${Date.now() - started} ms (${code ?? error.message})`);
+        debug?.(`${method} ${path} attempt ${budget.attempts}: body cut off after ${Date.now() - started} ms (${code ?? error.message})`);
         callback(error);
         return;
       }
@@ -129,7 +146,7 @@ export class HttpClient {
       lastDecision = decision;
       const what = status !== undefined ? `HTTP ${status}` : (code ?? error.message);
       debug?.(
-        `GET ${path} attempt ${budget.attempts}: ${what} after ${Date.now() - started} ms` +
+        `${method} ${path} attempt ${budget.attempts}: ${what} after ${Date.now() - started} ms` +
           (decision.retry ? `, retrying in ${decision.delayMs} ms` : ', giving up'),
       );
       if (!decision.retry) {
@@ -149,15 +166,21 @@ export class HttpClient {
       const response = await request.call(this.#dispatcher, {
         origin: url.origin,
         path: url.pathname + url.search,
-        method: 'GET',
+        method,
         signal,
-        headers: { authorization: `Bearer ${key}`, accept: 'application/json', 'user-agent': this.#options.userAgent },
+        headers: {
+          authorization: `Bearer ${key}`,
+          accept: 'application/json',
+          'user-agent': this.#options.userAgent,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body }),
         retryOptions: { retry },
       } as Dispatcher.RequestOptions);
       responded = true;
       const text = await readBody(response.body, this.#options.timeoutMs, path);
       budget.attempts += 1;
-      debug?.(`GET ${path} attempt ${budget.attempts}: HTTP ${response.statusCode} after ${Date.now() - started} ms, ${Buffer.byteLength(text)} bytes`);
+      debug?.(`${method} ${path} attempt ${budget.attempts}: HTTP ${response.statusCode} after ${Date.now() - started} ms, ${Buffer.byteLength(text)} bytes`);
       return { ok: true, response: { status: response.statusCode, headers: response.headers, text } };
     } catch (error) {
       if (error instanceof CliError) throw error;
