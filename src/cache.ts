@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { literal, object, refine, string, union, type ZodMiniType } from 'zod/mini';
+import { literal, object, optional, refine, string, union, type ZodMiniType } from 'zod/mini';
+import { analyticsOutcomeSchema } from './api/analytics.js';
 import { activitySchema, creditsSchema, keyListSchema, keySchema } from './api/schemas.js';
 import type { Responses } from './report.js';
 
@@ -43,6 +44,7 @@ export const RESPONSE_PART_SCHEMAS = {
   credits: cachedOutcome(creditsSchema.shape.data),
   activity: cachedOutcome(activitySchema.shape.data),
   keys: cachedOutcome(keyListSchema.shape.data),
+  analytics: optional(analyticsOutcomeSchema),
 };
 
 /** The schema of a whole cache file holding the given parts. */
@@ -106,14 +108,26 @@ export function checkCacheDirectory(dir: string, uid: number | undefined): { usa
  * link, is too large, or fails the schema is deleted, so the next run fetches and writes a good one.
  */
 export function readCacheEntry(path: string, uid: number | undefined): CacheEntry | undefined {
+  const text = readTrustedText(path, uid);
+  if (text === undefined) return undefined;
+  const entry = text === null ? undefined : parseEntry(text);
+  if (!entry) discard(path);
+  return entry;
+}
+
+/**
+ * The text of a cache file, if it is a regular file of `uid`'s (not a link), no larger than
+ * MAX_CACHE_BYTES, that neither group nor others can write: undefined when there is none to read,
+ * null when what is there must not be trusted (the caller deletes it).
+ */
+export function readTrustedText(path: string, uid: number | undefined): string | null | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     // ELOOP (EMLINK on the BSDs): a symbolic link where an entry should be. Nobody but us writes here.
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP' || code === 'EMLINK') discard(path);
-    return undefined;
+    return code === 'ELOOP' || code === 'EMLINK' ? null : undefined;
   }
   let text: string | undefined;
   try {
@@ -125,9 +139,7 @@ export function readCacheEntry(path: string, uid: number | undefined): CacheEntr
   } finally {
     closeSync(fd);
   }
-  const entry = text === undefined ? undefined : parseEntry(text);
-  if (!entry) discard(path);
-  return entry;
+  return text ?? null;
 }
 
 function parseEntry(text: string): CacheEntry | undefined {
@@ -158,7 +170,7 @@ function readAtMost(fd: number, limit: number): string | undefined {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function discard(path: string): void {
+export function discard(path: string): void {
   try {
     unlinkSync(path);
   } catch {
@@ -172,7 +184,7 @@ function discard(path: string): void {
  * and a link planted at any name is neither followed nor overwritten. False when nothing was written.
  * `temporaryName` is for tests.
  */
-export function writeCacheEntry(path: string, entry: CacheEntry, temporaryName: () => string = () => randomBytes(12).toString('hex')): boolean {
+export function writeCacheEntry(path: string, entry: unknown, temporaryName: () => string = () => randomBytes(12).toString('hex')): boolean {
   const temporary = join(dirname(path), `.${basename(path)}.${temporaryName()}.tmp`);
   let fd: number;
   try {
@@ -198,7 +210,9 @@ export function writeCacheEntry(path: string, entry: CacheEntry, temporaryName: 
 
 /** Only complete answers are cached: a part that failed would otherwise stay failed for the cache's life. */
 export function isCacheable(responses: Responses): boolean {
-  return [responses.credits, responses.activity, responses.keys].every((outcome) => outcome.status !== 'failed');
+  return [responses.credits, responses.activity, responses.keys, responses.analytics ?? { status: 'needs-management-key' }].every(
+    (outcome) => outcome.status !== 'failed',
+  );
 }
 
 export interface OpenedCache {

@@ -1,3 +1,4 @@
+import { openMetaCache } from './analytics-cache.js';
 import { fetchKeyList, type NamedKey } from './api/client.js';
 import type { KeyListItem } from './api/schemas.js';
 import { isCacheable, readCache, writeCache } from './cache.js';
@@ -6,6 +7,7 @@ import { configWarnings } from './commands/output.js';
 import { CliError } from './errors.js';
 import { gatherResponses } from './gather.js';
 import { HttpClient } from './http.js';
+import { planAnalytics } from './insights/window.js';
 import type { Io } from './io.js';
 import type { CliOptions, CommonOptions } from './options.js';
 import { redact } from './redact.js';
@@ -27,9 +29,12 @@ export async function fetchReportAnswers(settings: LiveSettings, options: CliOpt
     }
   }
 
+  // A window analytics cannot serve is a usage error before any request leaves.
+  const plan = options.demo ? undefined : planAnalytics(new Date(started), options);
+  const metaCache = (key: NamedKey) => openMetaCache({ env: io.env, uid: io.uid, key: key.value, baseUrl: settings.baseUrl, now: () => io.now() });
   const http = client(options, settings.baseUrl, signal, io);
   try {
-    const responses = await gatherResponses(http, settings.credentials, { scope: options.scope });
+    const responses = await gatherResponses(http, settings.credentials, { scope: options.scope, analytics: plan && { plan, metaCache } });
     // Lets the keep-alive sockets go, so the process ends as soon as the report is written.
     await http.close();
     const fetchedAt = new Date(io.now());

@@ -1,3 +1,4 @@
+import { fetchAnalytics, type AnalyticsOutcome, type AnalyticsPlan, type MetaCache } from './api/analytics.js';
 import { fetchActivity, fetchCredits, fetchKey, fetchKeyList, type NamedKey } from './api/client.js';
 import type { CreditsData, KeyData, KeyListItem } from './api/schemas.js';
 import type { Credentials } from './config.js';
@@ -8,6 +9,11 @@ import { isManagementKey, type Outcome, type Responses } from './report.js';
 export interface GatherOptions {
   /** `key` limits /activity to the API key in use (its hash found through /keys). */
   scope: 'account' | 'key';
+  /**
+   * The analytics questions of this report and where discovery is cached (per key); absent, or with
+   * --scope key, analytics is not asked. It leaves with /activity, its fallback: no round trip more.
+   */
+  analytics?: { plan: AnalyticsPlan; metaCache: (key: NamedKey) => MetaCache | undefined } | undefined;
 }
 
 /**
@@ -38,8 +44,19 @@ export async function gatherResponses(http: HttpClient, credentials: Credentials
           k ? settle(Promise.resolve().then(() => fetchActivity(http, k, ownKeyHash(keyData, keyList)))) : needsManagementKey(),
         );
 
-  const [keyData, creditsOutcome, activityOutcome, keysOutcome] = await Promise.all([key, credits, activity, keys]);
-  return { key: keyData, credits: creditsOutcome, activity: activityOutcome, keys: keysOutcome };
+  const asked = options.scope === 'account' ? options.analytics : undefined;
+  const analytics: Promise<AnalyticsOutcome | undefined> = asked
+    ? accountKey.then((k) => (k ? fetchAnalytics(http, k, asked.plan, asked.metaCache(k)) : needsManagementKey()))
+    : Promise.resolve(undefined);
+
+  const [keyData, creditsOutcome, activityOutcome, keysOutcome, analyticsOutcome] = await Promise.all([key, credits, activity, keys, analytics]);
+  return {
+    key: keyData,
+    credits: creditsOutcome,
+    activity: activityOutcome,
+    keys: keysOutcome,
+    ...(analyticsOutcome === undefined ? {} : { analytics: analyticsOutcome }),
+  };
 }
 
 /** /activity filters by key hash, which only /keys knows; the masked label is what both share. */

@@ -1,10 +1,13 @@
+import type { AnalyticsOutcome } from './api/analytics.js';
 import type { ActivityRow, CreditsData, KeyData, KeyListItem } from './api/schemas.js';
-import { completedDaysWindow, utcDay } from './dates.js';
+import { utcDay } from './dates.js';
 import { CliError, type Failure } from './errors.js';
 import { cleanSum } from './format.js';
 import { accountTotals, type AccountTotals } from './insights/account.js';
+import { analyticsAccount, analyticsBreakdown, forecastOf, type Forecast } from './insights/analytics.js';
+import { activityWindow, type WindowRequest } from './insights/window.js';
 import { checkThresholds, type Alert, type Figure, type Thresholds } from './insights/alerts.js';
-import { buildBreakdown, monthToDateFromRows, type Breakdown } from './insights/breakdown.js';
+import { buildBreakdown, monthToDateFromRows, timeGroups, type Breakdown } from './insights/breakdown.js';
 import { explainGap, type Discrepancy } from './insights/discrepancy.js';
 import { capRunway, creditsRunway, type Runway } from './insights/runway.js';
 import { nextUtcMidnight } from './insights/utc-clock.js';
@@ -20,7 +23,7 @@ export interface Totals {
 
 /** Something the reader should know that did not stop the run: one type, printed once, the same on stderr and in JSON. */
 export interface Warning {
-  source: 'config' | 'cache' | 'credits' | 'activity' | 'keys';
+  source: 'config' | 'cache' | 'credits' | 'activity' | 'keys' | 'analytics';
   message: string;
 }
 
@@ -31,6 +34,8 @@ export interface Responses {
   activity: Outcome<ActivityRow[]>;
   /** /keys, for account-wide live totals; absent where it was not asked. */
   keys: Outcome<KeyListItem[]>;
+  /** The analytics API (breakdown through now, account totals, pace); absent where it was not asked (--scope key, the demo). */
+  analytics?: AnalyticsOutcome | undefined;
 }
 
 /** An answer, or why there is none: the renderers explain each case in place. */
@@ -59,6 +64,14 @@ export interface Report {
   breakdown: Outcome<Breakdown>;
   runway: Runway | null;
   discrepancy: Discrepancy | null;
+  /** The month-end projection: analytics only (the month so far and its 7-day average), else null. */
+  forecast: Forecast | null;
+  /**
+   * Whether the analytics API served this report: `used`; `unavailable` (403/404: the account has
+   * none, no warning); `failed` (warned, /activity used); `needs-management-key`; `not-asked`
+   * (--scope key, the demo, answers cached before analytics).
+   */
+  analytics: { status: 'used' | 'unavailable' | 'failed' | 'needs-management-key' | 'not-asked'; reason: string | null };
   /** End of the current UTC day, when Today rolls over. */
   utcDayEndsAt: string;
   alerts: Alert[];
@@ -80,6 +93,8 @@ export interface ReportOptions {
   thresholds?: Thresholds;
   /** When the report is made, if not `now` (a report from cached answers is made later). */
   generatedAt?: Date;
+  /** --days, --since, --until and --by: the breakdown's window. Absent: the last `days` completed days, by model. */
+  window?: WindowRequest;
 }
 
 export function isManagementKey(key: KeyData): boolean {
@@ -102,16 +117,32 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
   const management = isManagementKey(key);
   const warnings: Warning[] = [...options.configWarnings];
 
-  const account = section(responses.keys, 'keys', warnings, accountTotals);
+  const request: WindowRequest = options.window ?? { days: options.days, by: 'model' };
+  const analytics = responses.analytics;
+  const answers = analytics?.status === 'ok' ? analytics.value : undefined;
+  let account = section(responses.keys, 'keys', warnings, accountTotals);
   const credits = section(responses.credits, 'credits', warnings, (data) => ({
     total: data.total_credits,
     used: data.total_usage,
     remaining: cleanSum(data.total_credits - data.total_usage),
   }));
-  const window = { days: options.days, ...completedDaysWindow(now, options.days) };
   const scope = options.scope ?? 'account';
-  const breakdown = section(responses.activity, 'activity', warnings, (rows) => buildBreakdown(rows, window, scope));
-
+  let breakdown: Outcome<Breakdown>;
+  let forecast: Forecast | null = null;
+  if (answers) {
+    breakdown = { status: 'ok', value: analyticsBreakdown(answers, request.by) };
+    account = { status: 'ok', value: withAnalyticsTotals(answers, account) };
+    forecast = forecastOf(answers, account.value.usage.month);
+  } else {
+    const window = activityWindow(now, request);
+    if ('needs' in window) throw analyticsNeeded(window.needs, analytics, scope);
+    if (analytics?.status === 'failed') warnings.push({ source: 'analytics', message: `${analytics.error.message}; using /activity` });
+    breakdown = section(responses.activity, 'activity', warnings, (rows) => {
+      const b = buildBreakdown(rows, window, scope);
+      if (request.by === 'week' || request.by === 'month') b.groups = { by: request.by, items: timeGroups(rows, request.by, window.from, window.to) };
+      return b;
+    });
+  }
   const keyUsage: Totals | null = management ? null : { today: key.usage_daily, week: key.usage_weekly, month: key.usage_monthly, total: key.usage };
   const report: Report = {
     demo: options.demo,
@@ -133,12 +164,15 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
     breakdown,
     runway: null,
     discrepancy: null,
+    forecast,
+    analytics: analyticsStatus(analytics),
     utcDayEndsAt: nextUtcMidnight(now).toISOString(),
     alerts: [],
     warnings,
   };
   report.runway = runwayOf(report, now) ?? null;
-  if (responses.activity.status === 'ok' && breakdown.status === 'ok') {
+  // With analytics the breakdown holds today and the account totals hold deleted keys: nothing to explain.
+  if (!answers && responses.activity.status === 'ok' && breakdown.status === 'ok') {
     report.discrepancy = discrepancyOf(report, monthToDateFromRows(responses.activity.value, utcDay(now)), breakdown.value.scope) ?? null;
   }
   let thresholdFailure: CliError | undefined;
@@ -168,6 +202,10 @@ export function primaryTotals(report: Report): { today: number; week: number; mo
 function runwayOf(report: Report, now: Date): Runway | undefined {
   const { breakdown, credits, key } = report;
   // The balance is the account's, so only an account-wide spend rate can project it.
+  if (credits.status === 'ok' && report.forecast) {
+    // The pace's completed days: the window's own average would count today's unfinished hours as a day.
+    return creditsRunway(credits.value.remaining, report.forecast.dailyAverage, report.forecast.basis.averageDays, now);
+  }
   if (credits.status === 'ok' && breakdown.status === 'ok' && breakdown.value.scope === 'account') {
     return creditsRunway(credits.value.remaining, breakdown.value.trend.average, breakdown.value.days, now);
   }
@@ -186,7 +224,7 @@ function discrepancyOf(report: Report, breakdownMonth: number, breakdownScope: '
   return explainGap({ month: totals.month, today: totals.today, monthScope: totals.scope, breakdownMonth, breakdownScope });
 }
 
-function thresholdFigures(report: Report, responses: Responses): { balance: Figure; today: Figure; month: Figure } {
+function thresholdFigures(report: Report, responses: Responses): { balance: Figure; today: Figure; month: Figure; forecast: Figure } {
   const needsManagement = (what: string) => new CliError('config', `${what} needs a management key: set OPENROUTER_MGMT_KEY`);
   const failure = (outcome: Outcome<unknown>, what: string): Failure => (outcome.status === 'failed' ? outcome.error : needsManagement(what));
 
@@ -199,7 +237,69 @@ function thresholdFigures(report: Report, responses: Responses): { balance: Figu
     balance,
     today: totals ? { value: totals.today, scope } : missingTotals(),
     month: totals ? { value: totals.month, scope } : missingTotals(),
+    forecast: report.forecast ? { value: report.forecast.projectedMonth, scope: 'account' } : { missing: forecastMissing(responses.analytics) },
   };
+}
+
+function forecastMissing(analytics: Responses['analytics']): Failure {
+  const why =
+    analytics?.status === 'failed' || analytics?.status === 'unavailable'
+      ? analytics.error
+      : analytics?.status === 'needs-management-key'
+        ? new CliError('config', 'the analytics API needs a management key: set OPENROUTER_MGMT_KEY')
+        : new CliError('usage', 'the analytics API, which this run did not ask (--scope key, the demo, or answers cached by an older version)');
+  return why.message.startsWith('the analytics API') ? why : { ...plainFailure(why), message: `the analytics API (${why.message})` };
+}
+
+function plainFailure(error: Failure): Failure {
+  return { kind: error.kind, message: error.message, endpoint: error.endpoint, status: error.status, exitCode: error.exitCode };
+}
+
+/** The account's totals from analytics (every key, deleted ones too), the /keys sum kept beside them as a cross-check. */
+function withAnalyticsTotals(answers: Parameters<typeof analyticsAccount>[0], listed: Outcome<AccountTotals>): AccountTotals {
+  const totals = analyticsAccount(answers);
+  const keys = listed.status === 'ok' ? listed.value : undefined;
+  return {
+    usage: totals.usage,
+    byokUsage: totals.byokUsage,
+    keys: keys?.keys ?? 0,
+    disabledKeys: keys?.disabledKeys ?? 0,
+    source: 'analytics',
+    listedKeys: keys ? keys.usage : null,
+  };
+}
+
+function analyticsStatus(analytics: Responses['analytics']): Report['analytics'] {
+  switch (analytics?.status) {
+    case undefined:
+      return { status: 'not-asked', reason: null };
+    case 'ok':
+      return { status: 'used', reason: null };
+    case 'needs-management-key':
+      return { status: 'needs-management-key', reason: 'the analytics API needs a management key (OPENROUTER_MGMT_KEY)' };
+    case 'unavailable':
+    case 'failed':
+      return { status: analytics.status, reason: analytics.error.message };
+  }
+}
+
+/** A window only analytics can serve, without analytics: an error with the failure's exit code, never a shorter window. */
+function analyticsNeeded(what: string, analytics: Responses['analytics'], scope: Scope): CliError {
+  const fail = (kind: Failure['kind'], why: string, details: { endpoint?: string | undefined; status?: number | undefined } = {}) =>
+    new CliError(kind, `${what} needs the analytics API, ${why}`, {
+      ...(details.endpoint === undefined ? {} : { endpoint: details.endpoint }),
+      ...(details.status === undefined ? {} : { status: details.status }),
+    });
+  switch (analytics?.status) {
+    case 'unavailable':
+      return fail(analytics.error.kind, `which this account does not offer (${analytics.error.message})`, analytics.error);
+    case 'failed':
+      return fail(analytics.error.kind, `which failed: ${analytics.error.message}`, analytics.error);
+    case 'needs-management-key':
+      return fail('config', 'which needs a management key: set OPENROUTER_MGMT_KEY');
+    default:
+      return fail('usage', scope === 'key' ? 'which --scope key does not use' : 'which this run did not ask (the demo holds no analytics)');
+  }
 }
 
 function section<T, U>(outcome: Outcome<T>, source: Warning['source'], warnings: Warning[], map: (value: T) => U): Outcome<U> {

@@ -42,14 +42,20 @@ export function answerSource(options: CliOptions, io: Io): AnswerSource {
   const credentials = resolveCredentials({ env: io.env, cwd: io.cwd, credentialsFile: options.credentialsFile });
   registerSecret(credentials.apiKey.value);
   registerSecret(credentials.mgmtKey?.value);
-  // What changes the answers: the keys, where they are sent, and whose activity is asked for.
-  const identity = [credentials.apiKey.value, credentials.mgmtKey?.value ?? '', baseUrl, options.scope];
+  // What changes the answers: the keys, where they are sent, whose activity is asked for, and which window (analytics).
+  const identity = [credentials.apiKey.value, credentials.mgmtKey?.value ?? '', baseUrl, options.scope, ...windowIdentity(options)];
   const settings: LiveSettings = { baseUrl, credentials, cacheFile: options.cache === undefined ? undefined : cachePath(io.env, identity) };
   return {
     // The HTTP layer loads only here, when a report really asks the API.
     fetch: async (signal) => (await import('../fetch-live.js')).fetchReportAnswers(settings, options, io, signal),
     lastGood: () => (settings.cacheFile ? readCache(settings.cacheFile) : readCache(cachePath(io.env, identity))),
   };
+}
+
+/** The analytics questions depend on the window and the grouping; the default ones keep the cache name they always had. */
+function windowIdentity(options: CliOptions): string[] {
+  const plain = options.days === 7 && options.since === undefined && options.until === undefined && ['model', 'provider', 'day'].includes(options.by);
+  return plain ? [] : [`days=${options.days}`, `since=${options.since ?? ''}`, `until=${options.until ?? ''}`, `by=${options.by}`];
 }
 
 /** --base-url, else OPENROUTER_BASE_URL from io's environment (read here, not by commander from the process). */
@@ -65,6 +71,7 @@ export function reportFrom(fetched: Fetched, options: CliOptions, io: Io): { rep
     demo: options.demo === true,
     configWarnings: fetched.warnings,
     scope: options.scope,
-    thresholds: { minBalance: options.minBalance, maxToday: options.maxToday, maxMonth: options.maxMonth },
+    window: { days: options.days, daysGiven: options.daysGiven, since: options.since, until: options.until, by: options.by },
+    thresholds: { minBalance: options.minBalance, maxToday: options.maxToday, maxMonth: options.maxMonth, maxForecast: options.maxForecast },
   });
 }

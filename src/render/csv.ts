@@ -1,4 +1,5 @@
 import type { KeysReport } from '../keys-report.js';
+import type { GroupBy } from '../options.js';
 import type { Report } from '../report.js';
 
 /** RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled, lines end in CRLF. */
@@ -18,8 +19,15 @@ const TOTALS = ['usage', 'byok_usage', 'requests', 'prompt_tokens', 'completion_
  * The breakdown for spreadsheets, grouped as --by says, with unrounded numbers. Without a breakdown
  * (no management key, /activity failed) only the header is printed; stderr says why.
  */
-export function renderCsv(report: Report, by: 'model' | 'provider' | 'day' = 'model'): string {
+export function renderCsv(report: Report, by: GroupBy = 'model'): string {
   const b = report.breakdown.status === 'ok' ? report.breakdown.value : undefined;
+  if (by !== 'model' && by !== 'provider' && by !== 'day') {
+    const items = b?.groups?.by === by ? b.groups.items : [];
+    return csv([
+      [by, ...TOTALS],
+      ...items.map((i) => [i.name, i.usage, i.byokUsage, i.requests, i.promptTokens, i.completionTokens, i.reasoningTokens, i.usdPerMillionTokens]),
+    ]);
+  }
   if (by === 'day') {
     return csv([['date', 'usage', 'requests'], ...(b?.daily ?? []).map((d) => [d.date, d.usage, d.requests])]);
   }

@@ -1,9 +1,10 @@
 import type { ChalkInstance } from 'chalk';
 import { formatCount, formatUsd } from '../format.js';
-import { gapSentence } from './sentences.js';
+import { crossCheckSentence, gapSentence } from './sentences.js';
 import type { Breakdown, Totals as GroupTotals } from '../insights/breakdown.js';
 import type { Runway } from '../insights/runway.js';
 import { describeUtcDayEnd } from '../insights/utc-clock.js';
+import type { GroupBy } from '../options.js';
 import { displayNames, type Report } from '../report.js';
 import { renderTable, sparkline, type Column } from './table.js';
 
@@ -12,7 +13,7 @@ export interface TextOptions {
   top: number;
   chalk: ChalkInstance;
   /** What the breakdown groups by. */
-  by?: 'model' | 'provider' | 'day';
+  by?: GroupBy;
   /** A table with tokens and $ per million tokens instead of the short list. */
   details?: boolean;
   /** Full model ids instead of the part after the last `/`. */
@@ -44,12 +45,18 @@ export function renderText(report: Report, options: TextOptions): string {
   ];
   lines.push('');
   for (const note of notes) if (note) lines.push(...wrap(note, options.width).map((line) => dim(line)));
-  lines.push(...wrap(FOOTNOTE, options.width).map((line) => dim(line)));
+  // Through analytics the breakdown holds today too: the caveat the asterisk marks no longer holds.
+  if (!isLive(report)) lines.push(...wrap(FOOTNOTE, options.width).map((line) => dim(line)));
   return `${lines.join('\n')}\n`;
 }
 
-function period(totals: { today: number; week: number; month: number }): string {
-  return `Today: ${formatUsd(totals.today)}* | Week: ${formatUsd(totals.week)} | Month: ${formatUsd(totals.month)}`;
+/** The breakdown came from analytics: it holds today, live. */
+function isLive(report: Report): boolean {
+  return report.breakdown.status === 'ok' && report.breakdown.value.source === 'analytics';
+}
+
+function period(totals: { today: number; week: number; month: number }, live = false): string {
+  return `Today: ${formatUsd(totals.today)}${live ? '' : '*'} | Week: ${formatUsd(totals.week)} | Month: ${formatUsd(totals.month)}`;
 }
 
 function hasSpend(totals: { today: number; week: number; month: number } | null | undefined): boolean {
@@ -60,16 +67,23 @@ function totalsLines(report: Report, chalk: ChalkInstance): string[] {
   const lines: string[] = [];
   const { key, account } = report;
   const accountTotals = account.status === 'ok' ? account.value : undefined;
-  if (key.usage) lines.push(`${period(key.usage)}${accountTotals ? chalk.dim(' (this key)') : ''}`);
+  const live = isLive(report);
+  if (key.usage) lines.push(`${period(key.usage, live)}${accountTotals ? chalk.dim(' (this key)') : ''}`);
   if (accountTotals) {
-    const count = `${accountTotals.keys} key${accountTotals.keys === 1 ? '' : 's'}`;
-    lines.push(`Account: ${period(accountTotals.usage)} ${chalk.dim(`(${count})`)}`);
+    const count = accountTotals.source === 'analytics' ? 'all keys, deleted ones too' : `${accountTotals.keys} key${accountTotals.keys === 1 ? '' : 's'}`;
+    lines.push(`Account: ${period(accountTotals.usage, live)} ${chalk.dim(`(${count})`)}`);
   }
   // BYOK spend is billed by the user's own provider accounts: shown on its own line, never added in.
   const byok = key.usage ? key.byokUsage : accountTotals?.byokUsage;
   if (hasSpend(byok)) {
     const whose = key.usage && accountTotals ? 'this key, ' : '';
     lines.push(`BYOK: ${period(byok!).replace('*', '')} ${chalk.dim(`(${whose}billed by your own provider keys)`)}`);
+  }
+  if (report.forecast) {
+    const f = report.forecast;
+    lines.push(
+      `Month: ${formatUsd(f.monthToDate)}, on pace for ${formatUsd(f.projectedMonth)} ${chalk.dim(`(at the ${f.basis.averageDays}-day average of ${formatUsd(f.dailyAverage)}/day)`)}`,
+    );
   }
   if (!key.usage && !accountTotals) {
     lines.push(
@@ -115,7 +129,17 @@ function capText(limit: number, remaining: number | null, reset: string | null):
   return reset ? `${left}, resets ${reset}` : left;
 }
 
-const TITLES = { model: 'Models', provider: 'Providers', day: 'Days' } as const;
+const TITLES: Record<GroupBy, string> = {
+  model: 'Models',
+  provider: 'Providers',
+  key: 'Keys',
+  workspace: 'Workspaces',
+  day: 'Days',
+  week: 'Weeks',
+  month: 'Months',
+  hour: 'Hours',
+};
+const TIME_GROUPINGS: readonly GroupBy[] = ['day', 'week', 'month', 'hour'];
 
 function breakdownLines(report: Report, options: TextOptions): string[] {
   const { chalk } = options;
@@ -127,10 +151,13 @@ function breakdownLines(report: Report, options: TextOptions): string[] {
   if (breakdown.status === 'failed') return [chalk.yellow(`Recent ${TITLES[by]}: unavailable (/activity failed; see the warning)`)];
 
   const b = breakdown.value;
+  if (b.source === 'analytics') return analyticsLines(b, report, by, options);
   const lines = [chalk.bold(`Recent ${TITLES[by]} (${b.days}d${b.scope === 'key' ? ', this key' : ''}):`)];
   const rows = breakdownRows(b, by, options.fullNames === true);
   if (b.models.length === 0) {
     lines.push(chalk.dim(`No activity in the last ${b.days} completed UTC days (${b.from} to ${b.to}).`));
+  } else if (b.groups) {
+    lines.push(...barLines(rows, chalk));
   } else if (options.details) {
     lines.push(...detailsTable(rows, by, options));
   } else {
@@ -145,9 +172,62 @@ function breakdownLines(report: Report, options: TextOptions): string[] {
   return lines;
 }
 
+/** The breakdown through now (analytics): the window's days named, today marked live, time groupings as bars. */
+function analyticsLines(b: Breakdown, report: Report, by: GroupBy, options: TextOptions): string[] {
+  const { chalk } = options;
+  const today = report.fetchedAt.slice(0, 10);
+  const span =
+    b.from === b.to && b.to === today
+      ? 'today, live'
+      : b.to !== today
+        ? `${b.from} to ${b.to}`
+        : b.days <= 31
+          ? `last ${b.days} days including today, live`
+          : `${b.from} to today, live`;
+  const lines = [chalk.bold(`${TITLES[by]} (${span}):`)];
+  const rows = breakdownRows(b, by, options.fullNames === true);
+  if (b.models.length === 0) {
+    lines.push(chalk.dim(`No activity from ${b.from} to ${b.to}.`));
+  } else if (TIME_GROUPINGS.includes(by)) {
+    lines.push(...barLines(rows, chalk));
+  } else if (options.details) {
+    lines.push(...detailsTable(rows, by, options));
+  } else {
+    lines.push(...bulletLines(rows, options.top, chalk));
+  }
+  // The bars of a time grouping are the trend already; a sparkline of more days than a line holds is none.
+  if (b.days > 1 && b.models.length > 0 && !TIME_GROUPINGS.includes(by)) {
+    const { min, max, average } = b.trend;
+    const spark = b.days <= MAX_SPARKLINE_DAYS ? `${sparkline(b.daily.map((d) => d.usage))}  ` : '';
+    lines.push(`Trend: ${spark}${chalk.dim(`min ${formatUsd(min)} · avg ${formatUsd(average)}/day · max ${formatUsd(max)}`)}`);
+  }
+  return lines;
+}
+
+const MAX_SPARKLINE_DAYS = 62;
+
+const BAR_WIDTH = 24;
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/** One line a bucket: its label, a bar as long as its share of the largest, the spend and requests. */
+function barLines(rows: readonly Row[], chalk: TextOptions['chalk']): string[] {
+  const max = Math.max(0, ...rows.map((r) => r.usage));
+  const labelWidth = Math.max(...rows.map((r) => r.name.length));
+  const amounts = rows.map((r) => formatUsd(r.usage));
+  const amountWidth = Math.max(...amounts.map((a) => a.length));
+  return rows.map((row, i) => {
+    const eighths = max > 0 ? Math.round((row.usage / max) * BAR_WIDTH * 8) : 0;
+    // Any spend at all shows as at least a sliver.
+    const shown = row.usage > 0 ? Math.max(1, eighths) : 0;
+    const bar = '█'.repeat(Math.floor(shown / 8)) + EIGHTHS[shown % 8];
+    return `${row.name.padEnd(labelWidth)}  ${bar.padEnd(BAR_WIDTH)}  ${amounts[i]!.padStart(amountWidth)} ${chalk.dim(`(${formatCount(row.requests)})`)}`;
+  });
+}
+
 type Row = { name: string } & Pick<GroupTotals, 'usage' | 'byokUsage' | 'requests'> & Partial<GroupTotals>;
 
-function breakdownRows(b: Breakdown, by: 'model' | 'provider' | 'day', fullNames: boolean): Row[] {
+function breakdownRows(b: Breakdown, by: GroupBy, fullNames: boolean): Row[] {
+  if (b.groups && b.groups.by === by) return b.groups.items;
   if (by === 'provider') return b.providers.map((p) => ({ ...p, name: p.provider }));
   if (by === 'day') return b.daily.map((d) => ({ name: d.date, usage: d.usage, requests: d.requests, byokUsage: 0 }));
   const names = displayNames(b.models.map((m) => m.model));
@@ -169,7 +249,7 @@ function bulletLines(rows: readonly Row[], top: number, chalk: ChalkInstance): s
   return lines;
 }
 
-function detailsTable(rows: readonly Row[], by: 'model' | 'provider' | 'day', options: TextOptions): string[] {
+function detailsTable(rows: readonly Row[], by: GroupBy, options: TextOptions): string[] {
   const shown = by === 'day' || options.top === 0 ? rows : rows.slice(0, options.top);
   const count = (pick: (row: Row) => number | undefined) => shown.map((row) => (pick(row) === undefined ? '-' : formatCount(pick(row)!)));
   const columns: Column[] = [
@@ -200,7 +280,8 @@ function scopeNote(report: Report): string | undefined {
   if (report.credits.status === 'ok') parts.push('balance: whole account');
   if (report.breakdown.status === 'ok') {
     const b = report.breakdown.value;
-    parts.push(`breakdown: ${b.scope === 'key' ? 'this key' : 'whole account'}, ${b.from} to ${b.to} (completed days)`);
+    const what = b.source === 'analytics' ? (b.to === report.fetchedAt.slice(0, 10) ? 'analytics, today included, live' : 'analytics') : 'completed days';
+    parts.push(`breakdown: ${b.scope === 'key' ? 'this key' : 'whole account'}, ${b.from} to ${b.to} (${what})`);
   }
   if (parts.length === 0) return undefined;
   return `${parts.join('; ')}.`.replace(/^./, (c) => c.toUpperCase());
@@ -208,6 +289,11 @@ function scopeNote(report: Report): string | undefined {
 
 function accountNote(report: Report): string | undefined {
   if (report.account.status !== 'ok') return undefined;
+  if (report.account.value.source === 'analytics') {
+    const base = 'Account totals come from the analytics API: every key of every workspace, keys deleted since included.';
+    const check = crossCheckSentence(report.account.value);
+    return check ? `${base} ${check}` : base;
+  }
   const { keys, disabledKeys } = report.account.value;
   const disabled = disabledKeys > 0 ? `, ${disabledKeys} of them disabled` : '';
   return `Account totals add up the live counters of the ${keys} key${keys === 1 ? '' : 's'} /keys lists${disabled}; keys deleted this period are no longer counted.`;
