@@ -1,3 +1,4 @@
+import type { GroupBy } from '../options.js';
 import type { KeysReport } from '../keys-report.js';
 import type { Report } from '../report.js';
 
@@ -18,7 +19,7 @@ const TOTALS = ['usage', 'byok_usage', 'requests', 'prompt_tokens', 'completion_
  * The breakdown for spreadsheets, grouped as --by says, with unrounded numbers. Without a breakdown
  * (no management key, /activity failed) only the header is printed; stderr says why.
  */
-export function renderCsv(report: Report, by: 'model' | 'provider' | 'day' = 'model'): string {
+export function renderCsv(report: Report, by: GroupBy = 'model'): string {
   const b = report.breakdown.status === 'ok' ? report.breakdown.value : undefined;
   if (by === 'day') {
     return csv([['date', 'usage', 'requests'], ...(b?.daily ?? []).map((d) => [d.date, d.usage, d.requests])]);

@@ -1,3 +1,4 @@
+import type { GroupBy } from '../options.js';
 import { formatCount, formatUsd } from '../format.js';
 import { gapSentence } from './sentences.js';
 import type { KeysReport } from '../keys-report.js';
@@ -20,7 +21,7 @@ function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string
 }
 
 /** Headings and tables that render in chat apps and agent transcripts. */
-export function renderMarkdown(report: Report, options: { top: number; by?: 'model' | 'provider' | 'day'; fullNames?: boolean } = { top: 8 }): string {
+export function renderMarkdown(report: Report, options: { top: number; by?: GroupBy; fullNames?: boolean } = { top: 8 }): string {
   const lines: string[] = [`## 💰 OpenRouter Usage${report.demo ? ' (demo data)' : ''}`, ''];
 
   const totalsRows: string[][] = [];

@@ -1,3 +1,4 @@
+import type { GroupBy } from '../options.js';
 import type { ChalkInstance } from 'chalk';
 import { formatCount, formatUsd } from '../format.js';
 import { gapSentence } from './sentences.js';
@@ -12,7 +13,7 @@ export interface TextOptions {
   top: number;
   chalk: ChalkInstance;
   /** What the breakdown groups by. */
-  by?: 'model' | 'provider' | 'day';
+  by?: GroupBy;
   /** A table with tokens and $ per million tokens instead of the short list. */
   details?: boolean;
   /** Full model ids instead of the part after the last `/`. */
@@ -147,7 +148,7 @@ function breakdownLines(report: Report, options: TextOptions): string[] {
 
 type Row = { name: string } & Pick<GroupTotals, 'usage' | 'byokUsage' | 'requests'> & Partial<GroupTotals>;
 
-function breakdownRows(b: Breakdown, by: 'model' | 'provider' | 'day', fullNames: boolean): Row[] {
+function breakdownRows(b: Breakdown, by: GroupBy, fullNames: boolean): Row[] {
   if (by === 'provider') return b.providers.map((p) => ({ ...p, name: p.provider }));
   if (by === 'day') return b.daily.map((d) => ({ name: d.date, usage: d.usage, requests: d.requests, byokUsage: 0 }));
   const names = displayNames(b.models.map((m) => m.model));
@@ -169,7 +170,7 @@ function bulletLines(rows: readonly Row[], top: number, chalk: ChalkInstance): s
   return lines;
 }
 
-function detailsTable(rows: readonly Row[], by: 'model' | 'provider' | 'day', options: TextOptions): string[] {
+function detailsTable(rows: readonly Row[], by: GroupBy, options: TextOptions): string[] {
   const shown = by === 'day' || options.top === 0 ? rows : rows.slice(0, options.top);
   const count = (pick: (row: Row) => number | undefined) => shown.map((row) => (pick(row) === undefined ? '-' : formatCount(pick(row)!)));
   const columns: Column[] = [
