@@ -11,7 +11,10 @@ export default defineConfig({
     exclude: ['test/package.test.ts', '**/node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Most cases drive the CLI in-process and spend their time waiting on sockets and retry backoffs, not the CPU.
+    // Most cases drive the CLI in-process and spend their time waiting on sockets and retry backoffs, not
+    // the CPU: vitest's default of one worker per core but one (a single worker on a 2-core machine) would
+    // run the files one after another, so files overlap their waiting instead.
+    maxWorkers: 3,
     maxConcurrency: 32,
   },
 });

@@ -2,13 +2,14 @@ import { fetchAnalytics, type AnalyticsOutcome, type AnalyticsPlan, type MetaCac
 import { fetchActivity, fetchCredits, fetchKey, fetchKeyList, type NamedKey } from './api/client.js';
 import type { CreditsData, KeyData, KeyListItem } from './api/schemas.js';
 import type { Credentials } from './config.js';
-import { CliError, toCliError } from './errors.js';
+import { CliError } from './errors.js';
 import type { HttpClient } from './http.js';
+import type { Scope } from './options.js';
 import { isManagementKey, type Outcome, type Responses } from './report.js';
 
 export interface GatherOptions {
   /** `key` limits /activity to the API key in use (its hash found through /keys). */
-  scope: 'account' | 'key';
+  scope: Scope;
   /**
    * The analytics questions of this report and where discovery is cached (per key); absent, or with
    * --scope key, analytics is not asked. It leaves with /activity, its fallback: no round trip more.
@@ -86,10 +87,15 @@ function needsManagementKey(): { status: 'needs-management-key' } {
   return { status: 'needs-management-key' };
 }
 
+/**
+ * An optional endpoint's expected failure (a CliError) becomes a part the report explains; anything
+ * else is a bug in our own code and fails the run (exit 1), not a warning beside exit 0.
+ */
 async function settle<T>(promise: Promise<T>): Promise<Outcome<T>> {
   try {
     return { status: 'ok', value: await promise };
   } catch (error) {
-    return { status: 'failed', error: toCliError(error) };
+    if (!(error instanceof CliError)) throw error;
+    return { status: 'failed', error };
   }
 }

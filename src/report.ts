@@ -11,8 +11,10 @@ import { buildBreakdown, monthToDateFromRows, timeGroups, type Breakdown } from 
 import { explainGap, type Discrepancy } from './insights/discrepancy.js';
 import { capRunway, creditsRunway, type Runway } from './insights/runway.js';
 import { nextUtcMidnight } from './insights/utc-clock.js';
+import type { Scope } from './options.js';
 
 export { aggregateModels, type ModelItem } from './insights/breakdown.js';
+export type { Scope } from './options.js';
 
 export interface Totals {
   today: number;
@@ -100,8 +102,6 @@ export interface ReportOptions {
 export function isManagementKey(key: KeyData): boolean {
   return key.is_management_key === true || key.is_provisioning_key === true;
 }
-
-export type Scope = 'account' | 'key';
 
 export function buildReport(responses: Responses, options: ReportOptions): Report {
   return buildCheckedReport(responses, options).report;
@@ -193,7 +193,7 @@ function byokTotals(key: KeyData): Totals | null {
 }
 
 /** The live totals the report leads with: the account's when /keys gave them, else this key's. */
-export function primaryTotals(report: Report): { today: number; week: number; month: number; scope: 'account' | 'key' } | undefined {
+export function primaryTotals(report: Report): { today: number; week: number; month: number; scope: Scope } | undefined {
   if (report.account.status === 'ok') return { ...report.account.value.usage, scope: 'account' };
   if (report.key.usage) return { ...report.key.usage, scope: 'key' };
   return undefined;
@@ -217,7 +217,7 @@ function runwayOf(report: Report, now: Date): Runway | undefined {
   return undefined;
 }
 
-function discrepancyOf(report: Report, breakdownMonth: number, breakdownScope: 'account' | 'key'): Discrepancy | undefined {
+function discrepancyOf(report: Report, breakdownMonth: number, breakdownScope: Scope): Discrepancy | undefined {
   // Compare like with like where possible: a key's breakdown with the key's totals.
   const totals = breakdownScope === 'key' && report.key.usage ? { ...report.key.usage, scope: 'key' as const } : primaryTotals(report);
   if (!totals) return undefined;

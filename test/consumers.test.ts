@@ -4,13 +4,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { BIN, makeSandbox, runCli, type Sandbox } from './run-cli.js';
-import { API_KEY, MGMT_KEY, secretOf, startStandIn, type StandIn } from './server.js';
+import { API_KEY, MGMT_KEY, secretOf, startStandIn, type StandIn, WITHOUT_ANALYTICS } from './server.js';
 
 let standIn: StandIn;
 let sandbox: Sandbox;
 
 beforeAll(async () => {
-  standIn = await startStandIn();
+  standIn = await startStandIn({ modes: WITHOUT_ANALYTICS });
 });
 afterAll(() => standIn.close());
 afterEach(async () => {

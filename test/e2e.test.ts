@@ -21,6 +21,7 @@ import {
   type KeyInfo,
   type KeyListItem,
   type StandIn,
+  WITHOUT_ANALYTICS,
 } from './server.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -29,7 +30,7 @@ import {
 const it = test.extend<{ s: StandIn }>({
   // eslint-disable-next-line no-empty-pattern
   s: async ({}, use) => {
-    const s = await startStandIn();
+    const s = await startStandIn({ modes: WITHOUT_ANALYTICS });
     await use(s);
     await s.close();
   },
@@ -604,9 +605,17 @@ describe.concurrent('keys command', SLOW, () => {
 
 describe.concurrent('usage errors exit 2 without a request', SLOW, () => {
   it.for(
-    [['--days', '0'], ['--days', '31'], ['--days', 'abc'], ['--top', '-1'], ['--timeout', 'abc'], ['--bogus'], ['--base-url', 'http://example.com']].map(
-      (args) => ({ name: args.join(' '), args }),
-    ),
+    [
+      ['--days', '0'],
+      ['--days', '366'],
+      ['--days', 'abc'],
+      ['--since', '2025-02-30'],
+      ['--by', 'provider', '--days', '32'],
+      ['--top', '-1'],
+      ['--timeout', 'abc'],
+      ['--bogus'],
+      ['--base-url', 'http://example.com'],
+    ].map((args) => ({ name: args.join(' '), args })),
   )('$name', async ({ args }, { s }) => {
     const res = await run(s, args, BOTH_KEYS);
     expect(res.code).toBe(2);
@@ -695,7 +704,7 @@ describe.concurrent('faults that fail the run', SLOW, () => {
   });
 
   it('a redirect to another host is not followed', async ({ s }) => {
-    const other = await startStandIn();
+    const other = await startStandIn({ modes: WITHOUT_ANALYTICS });
     try {
       s.setFault('/key', { kind: 'redirect', location: `${other.url}/key` });
       const res = await run(s, [], API_ONLY);

@@ -24,6 +24,7 @@ import {
   type KeyInfo,
   type KeyListItem,
   type StandIn,
+  WITHOUT_ANALYTICS,
 } from './server.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -45,7 +46,7 @@ const it = test.extend<Ctx>({
     // Today, at noon UTC: the run's few hundred milliseconds never carry it into another day.
     const now = new Date();
     now.setUTCHours(12, 0, 0, 0);
-    const s = await startStandIn({ now });
+    const s = await startStandIn({ now, modes: WITHOUT_ANALYTICS });
     await use(s);
     await s.close();
   },
@@ -53,7 +54,7 @@ const it = test.extend<Ctx>({
   at: async ({}, use) => {
     const opened: StandIn[] = [];
     await use(async (iso) => {
-      const s = await startStandIn({ now: new Date(iso) });
+      const s = await startStandIn({ now: new Date(iso), modes: WITHOUT_ANALYTICS });
       opened.push(s);
       return s;
     });

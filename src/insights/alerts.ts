@@ -26,19 +26,25 @@ export type Figure = { value: number; scope: string } | { missing: Failure };
  */
 export function checkThresholds(thresholds: Thresholds, figures: { balance: Figure; today: Figure; month: Figure; forecast?: Figure }): Alert[] {
   const alerts: Alert[] = [];
-  const check = (threshold: Alert['threshold'], limit: number | undefined, figure: Figure, crossed: (value: number) => boolean, what: string): void => {
+  const check = (
+    threshold: Alert['threshold'],
+    limit: number | undefined,
+    figure: Figure,
+    crossed: (value: number, limit: number) => boolean,
+    what: string,
+  ): void => {
     if (limit === undefined) return;
     if ('missing' in figure) {
       throw new CliError(figure.missing.kind, `--${threshold} needs ${what}, which is unavailable: ${figure.missing.message}`, {
         ...(figure.missing.endpoint ? { endpoint: figure.missing.endpoint } : {}),
       });
     }
-    if (!crossed(figure.value)) return;
+    if (!crossed(figure.value, limit)) return;
     alerts.push({ threshold, limit, actual: figure.value, by: Math.abs(figure.value - limit), scope: figure.scope });
   };
-  check('min-balance', thresholds.minBalance, figures.balance, (v) => v < thresholds.minBalance!, 'the balance');
-  check('max-today', thresholds.maxToday, figures.today, (v) => v > thresholds.maxToday!, "today's spend");
-  check('max-month', thresholds.maxMonth, figures.month, (v) => v > thresholds.maxMonth!, "this month's spend");
-  if (figures.forecast) check('max-forecast', thresholds.maxForecast, figures.forecast, (v) => v > thresholds.maxForecast!, 'the month-end projection');
+  check('min-balance', thresholds.minBalance, figures.balance, (v, limit) => v < limit, 'the balance');
+  check('max-today', thresholds.maxToday, figures.today, (v, limit) => v > limit, "today's spend");
+  check('max-month', thresholds.maxMonth, figures.month, (v, limit) => v > limit, "this month's spend");
+  if (figures.forecast) check('max-forecast', thresholds.maxForecast, figures.forecast, (v, limit) => v > limit, 'the month-end projection');
   return alerts;
 }

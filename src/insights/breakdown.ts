@@ -1,3 +1,4 @@
+import type { Scope } from '../options.js';
 import type { ActivityRow } from '../api/schemas.js';
 import { addDays } from '../dates.js';
 import { CliError } from '../errors.js';
@@ -33,7 +34,7 @@ export interface Breakdown {
   from: string;
   to: string;
   /** Whose activity: the whole account, or only the API key in use (`--scope key`). */
-  scope: 'account' | 'key';
+  scope: Scope;
   models: ModelItem[];
   providers: ProviderItem[];
   daily: DailyItem[];

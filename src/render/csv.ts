@@ -1,5 +1,5 @@
-import type { KeysReport } from '../keys-report.js';
 import type { GroupBy } from '../options.js';
+import type { KeysReport } from '../keys-report.js';
 import type { Report } from '../report.js';
 
 /** RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled, lines end in CRLF. */

@@ -1,7 +1,7 @@
+import type { GroupBy } from '../options.js';
 import { formatCount, formatUsd } from '../format.js';
 import { gapSentence } from './sentences.js';
 import type { KeysReport } from '../keys-report.js';
-import type { GroupBy } from '../options.js';
 import { displayNames, type Report } from '../report.js';
 
 /** A table cell: pipes and line breaks would end the cell or the row. */

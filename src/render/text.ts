@@ -1,10 +1,10 @@
+import type { GroupBy } from '../options.js';
 import type { ChalkInstance } from 'chalk';
 import { formatCount, formatUsd } from '../format.js';
 import { crossCheckSentence, gapSentence } from './sentences.js';
 import type { Breakdown, Totals as GroupTotals } from '../insights/breakdown.js';
 import type { Runway } from '../insights/runway.js';
 import { describeUtcDayEnd } from '../insights/utc-clock.js';
-import type { GroupBy } from '../options.js';
 import { displayNames, type Report } from '../report.js';
 import { renderTable, sparkline, type Column } from './table.js';
 
