@@ -41,8 +41,10 @@ export function openMetaCache(options: {
         discard(path);
         return undefined;
       }
+      // A clock set back a little (or a pinned one) leaves the entry "from the future": discovery names
+      // metrics, it carries no figure, so within a day either way it serves.
       const age = options.now() - Date.parse(parsed.data.fetchedAt);
-      return age >= 0 && age < META_MAX_AGE_MS ? parsed.data.meta : undefined;
+      return Math.abs(age) < META_MAX_AGE_MS ? parsed.data.meta : undefined;
     },
     write(meta: AnalyticsMeta): void {
       writeCacheEntry(path, { version: 1, fetchedAt: new Date(options.now()).toISOString(), meta });
