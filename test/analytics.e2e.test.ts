@@ -178,8 +178,8 @@ describe.concurrent('with analytics', SLOW, () => {
     expect(s.requestsTo('/analytics/query')).toEqual([]);
   });
 
-  test.for([
-    [['--since', '2025-03-11'], '--since 2025-03-11 is more than 365 days back; OpenRouter’s analytics keeps 365 days (from 2025-03-12)'],
+  test.for<[string[], string]>([
+    [['--since', '2025-03-11'], "--since 2025-03-11 is more than 365 days back; OpenRouter's analytics keeps 365 days (from 2025-03-12)"],
     [['--until', '2026-03-12'], '--until 2026-03-12 is after today (2026-03-11, UTC)'],
     [['--since', '2026-03-10', '--until', '2026-03-09'], '--since 2026-03-10 is after --until 2026-03-09'],
     [
@@ -192,7 +192,7 @@ describe.concurrent('with analytics', SLOW, () => {
     const res = await run(s, args);
     expect(res.code).toBe(2);
     expect(res.stdout).toBe('');
-    expect(res.stderr).toBe(`openrouter-usage: ${message.replace('’', "'")}\n`);
+    expect(res.stderr).toBe(`openrouter-usage: ${message}\n`);
     expect(s.requests).toEqual([]);
   });
 });
