@@ -163,6 +163,24 @@ describe.concurrent('with analytics', SLOW, () => {
     }
   });
 
+  test('--cache keeps the analytics answers with the rest: a second run within the minute asks nothing', async ({ standIn }) => {
+    const s = await standIn();
+    const sandbox = await makeSandbox();
+    try {
+      const first = await run(s, ['--cache', '60'], BOTH_KEYS, sandbox);
+      expect(first.code).toBe(0);
+      const asked = s.requests.length;
+      const later = await run(s, ['--cache', '60', '--json'], { ...BOTH_KEYS, FAKE_CLOCK_NOW: '2026-03-11T12:00:30.000Z' }, sandbox);
+      expect(s.requests.length).toBe(asked);
+      const d = doc(later);
+      expect(d.models!.source).toBe('analytics');
+      expect(d.account!.usage).toEqual({ today: 2, week: 4.5, month: 10 });
+      expect(d.forecast!.projectedMonth).toBe(30.5);
+    } finally {
+      await sandbox.cleanup();
+    }
+  });
+
   test('a management key alone: analytics asked once /key says what it is', async ({ standIn }) => {
     const s = await standIn();
     const d = doc(await run(s, ['--json'], { OPENROUTER_API_KEY: MGMT_KEY }));
