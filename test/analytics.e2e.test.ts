@@ -297,6 +297,20 @@ describe.concurrent('without analytics', SLOW, () => {
     );
   });
 
+  test('--since within the 30 days of /activity: served from /activity, its completed days up to yesterday, the asterisk back', async ({ standIn }) => {
+    const s = await standIn({ modes: { analytics: 404 } });
+    const d = doc(await run(s, ['--json', '--since', '2026-03-02']));
+    // 03-02: 1.00 sonnet; 03-05: 4.50 gpt-4.1; 03-09: 0.50 sonnet; 03-10: 2.00 gpt-4.1 (today's 2.00 is not in /activity).
+    expect(d.models).toMatchObject({ days: 9, from: '2026-03-02', to: '2026-03-10', source: 'activity' });
+    expect(d.models!.items.map((m) => [m.model, m.usage, m.requests])).toEqual([
+      ['openai/gpt-4.1', 6.5, 28],
+      ['anthropic/claude-sonnet-4', 1.5, 6],
+    ]);
+    const text = await run(s, ['--since', '2026-03-02']);
+    expect(lines(text.stdout)).toContain('Recent Models (9d):');
+    expect(lines(text.stdout).at(-1)).toBe(FOOTNOTE);
+  });
+
   test('--by week from /activity: the completed days summed per week (from Monday)', async ({ standIn }) => {
     const s = await standIn({ modes: { analytics: 404 } });
     const d = doc(await run(s, ['--json', '--by', 'week']));
