@@ -4,7 +4,7 @@ import { utcDay } from './dates.js';
 import { CliError, type Failure } from './errors.js';
 import { cleanSum } from './format.js';
 import { accountTotals, type AccountTotals } from './insights/account.js';
-import { analyticsAccount, analyticsBreakdown, forecastOf, type Forecast } from './insights/analytics.js';
+import { analyticsAccount, analyticsBreakdown, forecastOf, modelNames, type Forecast } from './insights/analytics.js';
 import { activityWindow, type WindowRequest } from './insights/window.js';
 import { checkThresholds, type Alert, type Figure, type Thresholds } from './insights/alerts.js';
 import { buildBreakdown, monthToDateFromRows, timeGroups, type Breakdown } from './insights/breakdown.js';
@@ -130,7 +130,8 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
   let breakdown: Outcome<Breakdown>;
   let forecast: Forecast | null = null;
   if (answers) {
-    breakdown = { status: 'ok', value: analyticsBreakdown(answers, request.by) };
+    const names = modelNames(responses.activity.status === 'ok' ? responses.activity.value : []);
+    breakdown = { status: 'ok', value: analyticsBreakdown(answers, request.by, names) };
     account = { status: 'ok', value: withAnalyticsTotals(answers, account) };
     forecast = forecastOf(answers, account.value.usage.month);
   } else {

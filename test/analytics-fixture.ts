@@ -60,9 +60,12 @@ export function handEvents(): SpendEvent[] {
   ];
 }
 
-/** The stand-in serving the hand-made account (analytics on unless `modes` says otherwise). */
+/**
+ * The stand-in serving the hand-made account (analytics on unless `modes` says otherwise), its
+ * /activity without today's rows, as the real one.
+ */
 export async function handStandIn(opts: Omit<StandInOptions, 'now'> = {}): Promise<StandIn> {
-  const s = await startStandIn({ ...opts, now: new Date(NOW) });
+  const s = await startStandIn({ ...opts, now: new Date(NOW), modes: { activityIncludesToday: false, ...opts.modes } });
   s.setData({ events: handEvents() });
   return s;
 }

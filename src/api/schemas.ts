@@ -47,6 +47,8 @@ export const activityRowSchema = looseObject({
   // A UTC day; some answers carry a time after it, which the day alone is read from.
   date: string().check(regex(/^\d{4}-\d{2}-\d{2}/)),
   model: string(),
+  /** The versioned slug, which the analytics API names models by: it maps them back to `model`. */
+  model_permaslug: optional(nullable(string())),
   usage: spend(),
   byok_usage_inference: optionalSpend(),
   requests: int().check(nonnegative()),

@@ -54,8 +54,23 @@ const dim = (row: AnalyticsRow, name: string): string => row.dims[name] ?? UNKNO
 /** The UTC day of a bucket's start. */
 const dayOf = (row: AnalyticsRow): string => (row.time ?? '').slice(0, 10);
 
-export function analyticsBreakdown(answers: AnalyticsAnswers, by: string): Breakdown {
+/**
+ * The analytics API names a model by its versioned slug (`openai/gpt-4.1-2025-04-14`); /activity's
+ * rows carry both, so the slugs it knows are named as /activity names them (`openai/gpt-4.1`), and a
+ * model reads the same whichever source a report used. Slugs older than /activity's 30 days stay.
+ */
+export function modelNames(rows: readonly { model: string; model_permaslug?: string | null | undefined }[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const row of rows) if (row.model_permaslug) names.set(row.model_permaslug, row.model);
+  return names;
+}
+
+export function analyticsBreakdown(answers: AnalyticsAnswers, by: string, names: ReadonlyMap<string, string> = new Map()): Breakdown {
   const { plan } = answers;
+  const modelOf = (row: AnalyticsRow): string => {
+    const slug = dim(row, 'model');
+    return names.get(slug) ?? slug;
+  };
   const days = Math.round((Date.parse(`${plan.to}T00:00:00Z`) - Date.parse(`${plan.from}T00:00:00Z`)) / 86_400_000) + 1;
   const perDay = new Map(groupBy(answers.series, dayOf));
   const daily: DailyItem[] = [];
@@ -68,7 +83,7 @@ export function analyticsBreakdown(answers: AnalyticsAnswers, by: string): Break
     from: plan.from,
     to: plan.to,
     scope: 'account',
-    models: groupBy(answers.models, (row) => dim(row, 'model')).map(([model, totals]) => ({ model, ...totals })),
+    models: groupBy(answers.models, modelOf).map(([model, totals]) => ({ model, ...totals })),
     providers: plan.providers ? groupBy(answers.models, (row) => dim(row, 'provider')).map(([provider, totals]) => ({ provider, ...totals })) : [],
     daily,
     trend: trendOf(daily),
