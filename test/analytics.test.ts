@@ -121,6 +121,7 @@ describe('the hand-made account through analytics', () => {
       asOf: NOW,
       granularity: 'day',
       providers: true,
+      providersNeeded: false,
       group: null,
       accountFrom: '2026-03-01',
     });
@@ -319,6 +320,21 @@ describe('discovery is cached for a day', () => {
       'the analytics API does not offer the metric or dimension byok_usage (per /analytics/meta)',
     );
     expect(s.requestsTo('/analytics/query')).toHaveLength(6);
+  });
+
+  test('a discovery without the provider dimension drops the providers, not analytics, unless --by provider needs them', async () => {
+    const full = memoryCache();
+    await ok(fetchAnalytics(http, KEY, plan(), full));
+    const noProvider = memoryCache({ ...full.stored!, dimensions: full.stored!.dimensions.filter((d) => d.name !== 'provider') });
+    const answers = await ok(fetchAnalytics(http, KEY, plan(), noProvider));
+    expect(answers.plan.providers).toBe(false);
+    expect((s.analyticsQueries().at(-3) as { dimensions: string[] }).dimensions).toEqual(['model']);
+    const b = analyticsBreakdown(answers, 'model');
+    expect([b.providersKnown, b.providers, b.models.map((m) => m.usage)]).toEqual([false, [], [7.75, 0.75, 0.5]]);
+    const byProvider = await fetchAnalytics(http, KEY, plan('provider'), noProvider);
+    expect(byProvider.status === 'failed' && byProvider.error.message).toBe(
+      'the analytics API does not offer the metric or dimension provider (per /analytics/meta)',
+    );
   });
 
   test('openMetaCache: written in the cache directory, read back within a day, not after; a bad file is deleted', async () => {

@@ -243,6 +243,8 @@ export interface AnalyticsPlan {
   granularity: 'hour' | 'day';
   /** Models are asked with their provider too while the window is within the provider dimension's 31 days. */
   providers: boolean;
+  /** --by provider: without providers there is no report to make. */
+  providersNeeded?: boolean | undefined;
   /** A grouping of its own: by key or by workspace. */
   group: 'api_key_id' | 'workspace' | null;
   /** First UTC day of the account query: this month, this week (from Monday) and the 7 days before today. */
@@ -306,9 +308,12 @@ export type AnalyticsOutcome =
  * no number, say) is an invalid-response error for the whole run (exit 6), never a figure.
  */
 export async function fetchAnalytics(http: HttpClient, key: NamedKey, plan: AnalyticsPlan, cache: MetaCache | undefined): Promise<AnalyticsOutcome> {
+  const cached = cache?.read();
+  // Providers beside the models are a bonus unless --by provider asked for them: a discovery that
+  // does not list the dimension drops them rather than the whole of analytics.
+  if (cached && plan.providers && !plan.providersNeeded && missingFromMeta(cached, ['provider']).length > 0) plan = { ...plan, providers: false };
   const queries = queriesOf(plan);
   const dimensions = [...queries.models.dimensions, ...(queries.groups?.dimensions ?? [])];
-  const cached = cache?.read();
   if (cached) {
     const missing = missingFromMeta(cached, dimensions);
     if (missing.length > 0) return { status: 'failed', error: lacking(missing) };
@@ -390,6 +395,7 @@ const answersSchema = object({
     asOf: string().check(refine((text) => Number.isFinite(Date.parse(text)), 'not a date-time')),
     granularity: union([literal('hour'), literal('day')]),
     providers: boolean(),
+    providersNeeded: optional(boolean()),
     group: nullable(union([literal('api_key_id'), literal('workspace')])),
     accountFrom: day(),
   }),

@@ -100,6 +100,7 @@ export function planAnalytics(now: Date, request: WindowRequest): AnalyticsPlan 
     asOf: now.toISOString(),
     granularity: request.by === 'hour' ? 'hour' : 'day',
     providers: window.from >= addDays(utcDay(now), -(DIMENSION_DAYS.provider - 1)),
+    providersNeeded: request.by === 'provider',
     group: request.by === 'key' ? 'api_key_id' : request.by === 'workspace' ? 'workspace' : null,
     accountFrom: accountFrom(now),
   };
