@@ -48,7 +48,7 @@ describe.concurrent('with analytics', SLOW, () => {
       '💰 OpenRouter Usage',
       'Today: $1.25 | Week: $3.25 | Month: $4.25 (this key)',
       'Account: Today: $2.00 | Week: $4.50 | Month: $10.00 (all keys, deleted ones too)',
-      'Month: $10.00, on pace for $30.50 (at the 7-day average of $1.00/day)',
+      'Month: $10.00, on pace for $30.50 (account, at the 7-day average of $1.00/day)',
       'Balance: $80.00 / $100.00',
       'Runway: at the 7-day average of $1.00/day, credits last about 80 days (until 2026-05-30)',
     ]);

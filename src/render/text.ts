@@ -82,7 +82,7 @@ function totalsLines(report: Report, chalk: ChalkInstance): string[] {
   if (report.forecast) {
     const f = report.forecast;
     lines.push(
-      `Month: ${formatUsd(f.monthToDate)}, on pace for ${formatUsd(f.projectedMonth)} ${chalk.dim(`(at the ${f.basis.averageDays}-day average of ${formatUsd(f.dailyAverage)}/day)`)}`,
+      `Month: ${formatUsd(f.monthToDate)}, on pace for ${formatUsd(f.projectedMonth)} ${chalk.dim(`(account, at the ${f.basis.averageDays}-day average of ${formatUsd(f.dailyAverage)}/day)`)}`,
     );
   }
   if (!key.usage && !accountTotals) {
