@@ -19,7 +19,7 @@ import type { NamedKey } from '../src/api/client.js';
 import { CliError } from '../src/errors.js';
 import { HttpClient } from '../src/http.js';
 import { analyticsAccount, analyticsBreakdown, forecastOf } from '../src/insights/analytics.js';
-import { planAnalytics } from '../src/insights/window.js';
+import { activityWindow, analyticsWindow, planAnalytics } from '../src/insights/window.js';
 import { handStandIn, NOW } from './analytics-fixture.js';
 import { DEFAULT_WORKSPACE_ID, MGMT_KEY, type SpendEvent, type StandIn } from './server.js';
 
@@ -109,6 +109,31 @@ describe('normalizeRow', () => {
     expect(thrown).toBeInstanceOf(CliError);
     expect((thrown as CliError).message).toBe(message);
     expect((thrown as CliError).exitCode).toBe(6);
+  });
+});
+
+describe('windows', () => {
+  test('analytics: the last N days through today, or through --until; --by hour alone is today', () => {
+    expect(analyticsWindow(now, { days: 7, by: 'model' })).toEqual({ from: '2026-03-05', to: '2026-03-11', days: 7 });
+    expect(analyticsWindow(now, { days: 7, until: '2026-03-08', by: 'model' })).toEqual({ from: '2026-03-02', to: '2026-03-08', days: 7 });
+    expect(analyticsWindow(now, { days: 365, by: 'month' })).toEqual({ from: '2025-03-12', to: '2026-03-11', days: 365 });
+    expect(analyticsWindow(now, { days: 7, by: 'hour' })).toEqual({ from: '2026-03-11', to: '2026-03-11', days: 1 });
+    expect(analyticsWindow(now, { days: 2, daysGiven: true, by: 'hour' })).toEqual({ from: '2026-03-10', to: '2026-03-11', days: 2 });
+    expect(analyticsWindow(now, { days: 7, since: '2026-02-09', by: 'provider' })).toEqual({ from: '2026-02-09', to: '2026-03-11', days: 31 });
+  });
+
+  test('/activity: completed days only, the last 30; what it cannot serve is named', () => {
+    expect(activityWindow(now, { days: 7, by: 'model' })).toEqual({ from: '2026-03-04', to: '2026-03-10', days: 7 });
+    expect(activityWindow(now, { days: 7, since: '2026-03-02', by: 'day' })).toEqual({ from: '2026-03-02', to: '2026-03-10', days: 9 });
+    expect(activityWindow(now, { days: 7, since: '2026-02-09', until: '2026-02-12', by: 'model' })).toEqual({ from: '2026-02-09', to: '2026-02-12', days: 4 });
+    expect(activityWindow(now, { days: 7, since: '2026-02-08', by: 'model' })).toEqual({
+      needs: 'a window from 2026-02-08 (/activity holds the last 30 completed days)',
+    });
+    expect(activityWindow(now, { days: 7, since: '2026-03-11', by: 'model' })).toEqual({
+      needs: 'a window of today alone (/activity holds completed days only)',
+    });
+    expect(activityWindow(now, { days: 31, by: 'model' })).toEqual({ needs: '--days 31 (/activity holds the last 30 completed days)' });
+    expect(activityWindow(now, { days: 7, by: 'workspace' })).toEqual({ needs: '--by workspace' });
   });
 });
 
