@@ -12,7 +12,7 @@ import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { API_KEY, MGMT_KEY, defaultApiKeyInfo, defaultCredits, startStandIn, type StandIn } from './server.js';
+import { API_KEY, MGMT_KEY, WITHOUT_ANALYTICS, defaultApiKeyInfo, defaultCredits, startStandIn, type StandIn } from './server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; files: string[] };
@@ -148,7 +148,7 @@ beforeAll(
       INSTALL_MS,
     );
 
-    standIn = await startStandIn();
+    standIn = await startStandIn({ modes: WITHOUT_ANALYTICS });
     await lines;
   },
   PACK_MS + INSTALL_MS + NODE_LINE_INSTALL_MS,
@@ -261,5 +261,20 @@ describe.each(LINES)('the installed CLI, $name', ({ major, command }) => {
     expect(lines.some((line) => /^Recent Models \(7d\):/.test(line))).toBe(true);
     const asked = standIn.requests.slice(before).map((r) => r.path);
     expect(asked).toEqual(expect.arrayContaining(['/key', '/credits', '/activity']));
+  });
+
+  test('with the analytics API: the breakdown through today, its POST queries answered', async () => {
+    const [cmd, lead] = command();
+    standIn.setModes({ analytics: 'ok' });
+    try {
+      const before = standIn.requests.length;
+      const res = await runCli(cmd, lead, { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY, OPENROUTER_BASE_URL: standIn.url });
+      expect(res.stderr).toBe('');
+      expect(res.code).toBe(0);
+      expect(res.stdout.split('\n')).toContain('Models (last 7 days including today, live):');
+      expect(standIn.requests.slice(before).filter((r) => r.method === 'POST' && r.path === '/analytics/query')).toHaveLength(3);
+    } finally {
+      standIn.setModes(WITHOUT_ANALYTICS);
+    }
   });
 });
