@@ -142,6 +142,18 @@ describe.concurrent('with analytics', SLOW, () => {
     expect(csv.stdout.split('\r\n')[9]).toBe('2026-02,4,0,16,1600,800,0,1666.66666666667');
   });
 
+  test('markdown: the live heading, Today without its asterisk, the pace, no footnote', async ({ standIn }) => {
+    const s = await standIn();
+    const res = await run(s, ['--format', 'markdown']);
+    const out = lines(res.stdout);
+    expect(out).toContain('| Live spend (UTC) | Today | Week | Month |');
+    expect(out).toContain('| Account (all keys) | $2.00 | $4.50 | $10.00 |');
+    expect(out).toContain('**Balance:** $80.00 of $100.00 · **Month:** $10.00, on pace for $30.50 · **Runway:** about 80 days (until 2026-05-30)');
+    expect(out).toContain('### Models (2026-03-05 to 2026-03-11, today included, live, whole account)');
+    expect(out).toContain('| gpt-4.1 | $7.75 | 38 |');
+    expect(res.stdout).not.toContain('Live totals may not yet appear');
+  });
+
   test('--max-forecast: exit 7 above the projection ($30.50), 0 at or below it', async ({ standIn }) => {
     const s = await standIn();
     const over = await run(s, ['--max-forecast', '30']);
