@@ -260,14 +260,21 @@ describe.concurrent('text report', SLOW, () => {
     expect(res.code).toBe(0);
     expect(res.stderr).toBe('');
     expect(res.stdout).not.toMatch(/Balance: \$/);
-    expect(lines(res.stdout).filter((l) => l.startsWith('Key limit:'))).toEqual(['Key limit: $12.50 left of $20.00, resets monthly']);
+    // Month-to-date pace: $17.60238 over the 10.5 days since 1 March = 1.67642/day; the $12.50 left
+    // lasts 12.5 / 1.67642 = 7.46 days from 11 March noon: the 18th, before April 1st.
+    expect(lines(res.stdout).filter((l) => l.startsWith('Key limit:'))).toEqual([
+      'Key limit: $12.50 left of $20.00, resets monthly',
+      "Key limit: at this key's month-to-date average of $1.68/day, it runs out about 2026-03-18, before it resets on 2026-04-01",
+    ]);
     const json = parseReport(await run(s, ['--json'], API_ONLY));
     expect(json.key).toMatchObject({ limit: 20, limitRemaining: 12.5, limitReset: 'monthly' });
     expect(json.credits).toBeNull();
   });
 
   it('API + management key: balance, models by spend over 7 days, requests in parallel', async ({ s }) => {
-    s.latencyMs = 300;
+    // Each answer takes 1.5 s: all three requests must be out before the first answer is back, which
+    // holds even with this file's other runs busy in the same process (300 ms was not always enough).
+    s.latencyMs = 1500;
     const res = await run(s, [], BOTH_KEYS);
     expect(res.code).toBe(0);
     expect(res.stderr).toBe('');
