@@ -751,7 +751,7 @@ const failures: FaultCase[] = [
     args: HANG_ARGS,
     code: 5,
     attempts: 1,
-    stderr: 'openrouter-usage: /key: timed out (response too slow) after 0 attempts',
+    stderr: 'openrouter-usage: /key: timed out (response too slow) after 1 attempt',
   },
 ];
 
