@@ -643,7 +643,9 @@ interface FaultCase {
   stderr: string;
 }
 
-const HANG_ARGS = ['--timeout', '2', '--deadline', '6'];
+// A hang: 4 s attempts, cut by a 6 s deadline during the second one, with seconds of margin either
+// way, so a busy machine cannot turn "the run's deadline" into "timed out after N attempts".
+const HANG_ARGS = ['--timeout', '4', '--deadline', '6'];
 
 const failures: FaultCase[] = [
   {
@@ -734,18 +736,17 @@ const failures: FaultCase[] = [
     attempts: 1,
     stderr: 'openrouter-usage: /key: invalid response: data should be an object, got an array',
   },
-  // Three attempts of 2 s each fill the 6 s deadline.
   {
-    name: '/key hang with --timeout 2',
+    name: '/key hang with --timeout 4',
     path: '/key',
     fault: { kind: 'hang' },
     args: HANG_ARGS,
     code: 5,
-    attempts: 3,
+    attempts: 2,
     stderr: "openrouter-usage: /key: no complete answer within the run's deadline; giving up",
   },
   {
-    name: '/key body dripping with --timeout 2',
+    name: '/key body dripping with --timeout 4',
     path: '/key',
     fault: { kind: 'slow-drip', intervalMs: 100 },
     args: HANG_ARGS,
@@ -864,7 +865,7 @@ describe.concurrent('faults the run recovers from', SLOW, () => {
       items: null,
     },
     {
-      name: '/credits hang with --timeout 2',
+      name: '/credits hang with --timeout 4',
       path: '/credits',
       fault: { kind: 'hang' },
       source: 'credits',
@@ -877,7 +878,7 @@ describe.concurrent('faults the run recovers from', SLOW, () => {
       items: ITEMS_7D,
     },
     {
-      name: '/activity hang with --timeout 2',
+      name: '/activity hang with --timeout 4',
       path: '/activity',
       fault: { kind: 'hang' },
       source: 'activity',
