@@ -363,11 +363,18 @@ describe.concurrent('text report', SLOW, () => {
   });
 
   it('no OPENROUTER_API_KEY: exit 2, one line naming it, no request', async ({ s }) => {
-    const res = await run(s, []);
-    expect(res.code).toBe(2);
-    expect(res.stdout).toBe('');
-    expect(oneStderrLine(res)).toContain('OPENROUTER_API_KEY');
-    expect(s.requests).toEqual([]);
+    const sb = await makeSandbox();
+    try {
+      const res = await run(s, [], {}, { sandbox: sb });
+      expect(res.code).toBe(2);
+      expect(res.stdout).toBe('');
+      expect(oneStderrLine(res)).toBe(
+        `openrouter-usage: OPENROUTER_API_KEY is not set; looked in the environment, ${join(sb.cwd, 'credentials.env')}, ${join(sb.xdgConfigHome, 'openrouter-usage', 'credentials.env')} (or try --demo)`,
+      );
+      expect(s.requests).toEqual([]);
+    } finally {
+      await sb.cleanup();
+    }
   });
 
   it('no ANSI escapes with --no-color (even with FORCE_COLOR) or when piped', async ({ s }) => {
@@ -603,20 +610,30 @@ describe.concurrent('keys command', SLOW, () => {
     const res = await run(s, ['keys'], API_ONLY);
     expect(res.code).toBe(3);
     expect(res.stdout).toBe('');
-    expect(oneStderrLine(res)).toContain('OPENROUTER_MGMT_KEY');
+    expect(oneStderrLine(res)).toBe(
+      'openrouter-usage: /keys: the keys view needs a management key; set OPENROUTER_MGMT_KEY (OPENROUTER_API_KEY was refused with HTTP 403)',
+    );
   });
 });
 
 describe.concurrent('usage errors exit 2 without a request', SLOW, () => {
-  it.for(
-    [['--days', '0'], ['--days', '31'], ['--days', 'abc'], ['--top', '-1'], ['--timeout', 'abc'], ['--bogus'], ['--base-url', 'http://example.com']].map(
-      (args) => ({ name: args.join(' '), args }),
-    ),
-  )('$name', async ({ args }, { s }) => {
+  const days = (value: string): string => `option '--days <n>' argument '${value}' is invalid. expected a whole number from 1 to 30 (see --help)`;
+  it.for<{ args: string[]; stderr: string }>([
+    { args: ['--days', '0'], stderr: days('0') },
+    { args: ['--days', '31'], stderr: days('31') },
+    { args: ['--days', 'abc'], stderr: days('abc') },
+    { args: ['--top', '-1'], stderr: "option '--top <n>' argument '-1' is invalid. expected a whole number of at least 0 (see --help)" },
+    { args: ['--timeout', 'abc'], stderr: "option '--timeout <seconds>' argument 'abc' is invalid. expected seconds from 0.1 to 600 (see --help)" },
+    { args: ['--bogus'], stderr: "unknown option '--bogus' (see --help)" },
+    {
+      args: ['--base-url', 'http://example.com'],
+      stderr: 'refusing plain http base URL http://example.com: keys would travel unencrypted (use https, or http only to localhost)',
+    },
+  ])('$args', async ({ args, stderr }, { s }) => {
     const res = await run(s, args, BOTH_KEYS);
     expect(res.code).toBe(2);
     expect(res.stdout).toBe('');
-    oneStderrLine(res);
+    expect(oneStderrLine(res)).toBe(`openrouter-usage: ${stderr}`);
     expect(s.requests).toEqual([]);
   });
 
