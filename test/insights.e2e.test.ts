@@ -646,7 +646,9 @@ describe.concurrent('--scope key', SLOW, () => {
       '• gemini-2.5-pro: $1.15 (19)',
       '• gpt-oss-120b: $0.19 (88)',
     ]);
-    expect(text.stdout).toMatch(/breakdown: this key, /);
+    expect(linesStarting(text, 'Today/Week/Month:')).toEqual([
+      `Today/Week/Month: this API key (${maskKey(API_KEY)}), live; balance: whole account; breakdown: this key, 2026-03-04 to 2026-03-10 (completed days).`,
+    ]);
   });
 
   it('finds the key on the last of several /keys pages', async ({ s }) => {
