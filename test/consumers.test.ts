@@ -198,7 +198,11 @@ describe('--watch', () => {
 
   test.each([['10'], ['0'], ['abc']])('--watch %s is a usage error', async (value) => {
     sandbox = await makeSandbox();
-    expect((await runCli(['--watch', value], { sandbox, env: env() })).code).toBe(2);
+    const result = await runCli(['--watch', value], { sandbox, env: env() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `openrouter-usage: option '--watch [seconds]' argument '${value}' is invalid. expected a whole number from 30 to 86400 (see --help)\n`,
+    );
   });
 
   test('on a terminal: draws the report, says when it refreshed, and Ctrl-C ends it cleanly', async () => {
