@@ -185,6 +185,8 @@ export class HttpClient {
     } catch (error) {
       if (error instanceof CliError) throw error;
       if (!responded) throw this.#failure(path, error, lastDecision, budget.attempts);
+      // A body cut off by the network went through `retry` above and was counted there; one too slow as a whole (readBody's own timer) was not.
+      if (errorCode(error) === 'UND_ERR_ATTEMPT_TIMEOUT') budget.attempts += 1;
       return { ok: false, error, code: errorCode(error) ?? 'UND_ERR_SOCKET' };
     }
   }

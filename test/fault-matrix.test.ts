@@ -1,4 +1,4 @@
-// The fault matrix: every fault on every endpoint, run against the built CLI. For each: the exit
+// The fault matrix: every fault on every endpoint, run through the CLI (in-process). For each: the exit
 // code, exactly one clean line on stderr, no stack trace, no key material, the whole run within
 // RUN_BOUND_MS, and the totals still shown when only an optional endpoint failed.
 import { describe, expect, test, type TestContext } from 'vitest';
@@ -13,6 +13,16 @@ import { API_KEY, MGMT_KEY, secretOf, startStandIn, type Fault, type FaultPath, 
 const RUN_BOUND_MS = 11_000;
 const ARGS = ['--timeout', '3', '--deadline', '8', '--no-color'];
 
+/**
+ * The stand-in's data and every run's clock: Wednesday 2026-03-11, noon UTC. API_KEY's live totals
+ * are then 60 % of the account's 10.55545 today, 14.53883 this week, 29.3373 this month (see
+ * test/e2e.test.ts for the sums).
+ */
+const NOW = '2026-03-11T12:00:00.000Z';
+const TOTALS_LINE = 'Today: $6.33* | Week: $8.72 | Month: $17.60 (this key)';
+/** Without /keys there is no account line beside it, so no "(this key)" either. */
+const KEY_ONLY_LINE = 'Today: $6.33* | Week: $8.72 | Month: $17.60';
+
 type Expect = 'fatal' | 'warn' | 'ok';
 
 interface Case {
@@ -22,6 +32,10 @@ interface Case {
   keyExit: number;
   /** On optional endpoints most faults are a warning; some are absorbed (retried to success). */
   optional?: Expect;
+  /** The one stderr line when the fault is on /key and fails the run. */
+  keyMessage?: string;
+  /** Arguments instead of ARGS. */
+  args?: string[];
 }
 
 function validBody(standIn: StandIn, path: FaultPath): { data: unknown } {
@@ -50,57 +64,165 @@ const error = (status: number) => ({
 });
 
 const cases: Case[] = [
-  { name: '400', fault: () => error(400), keyExit: 5 },
-  { name: '401', fault: () => error(401), keyExit: 3 },
-  { name: '402', fault: () => error(402), keyExit: 5 },
-  { name: '403', fault: () => error(403), keyExit: 3 },
-  { name: '404', fault: () => error(404), keyExit: 5 },
-  { name: '408 always', fault: () => error(408), keyExit: 5 },
+  { name: '400', fault: () => error(400), keyExit: 5, keyMessage: 'openrouter-usage: /key: unexpected HTTP 400: stand-in says 400' },
+  {
+    name: '401',
+    fault: () => error(401),
+    keyExit: 3,
+    keyMessage: 'openrouter-usage: /key: OpenRouter rejected OPENROUTER_API_KEY (HTTP 401: stand-in says 401); check that the key is complete and not revoked',
+  },
+  { name: '402', fault: () => error(402), keyExit: 5, keyMessage: 'openrouter-usage: /key: unexpected HTTP 402: stand-in says 402' },
+  {
+    name: '403',
+    fault: () => error(403),
+    keyExit: 3,
+    keyMessage: 'openrouter-usage: /key: OPENROUTER_API_KEY may not call this endpoint (HTTP 403: stand-in says 403)',
+  },
+  { name: '404', fault: () => error(404), keyExit: 5, keyMessage: 'openrouter-usage: /key: not found (HTTP 404: stand-in says 404); check --base-url' },
+  { name: '408 always', fault: () => error(408), keyExit: 5, keyMessage: 'openrouter-usage: /key: server error (HTTP 408) after 4 attempts' },
   { name: '429 Retry-After 1 s, once', fault: () => ({ ...error(429), headers: { 'retry-after': '1' }, times: 1 }), keyExit: 0, optional: 'ok' },
   {
     name: '429 Retry-After as HTTP date, once',
-    fault: () => ({ ...error(429), headers: { 'retry-after': new Date(Date.now() + 1000).toUTCString() }, times: 1 }),
+    // One second after the run's clock starts (NOW).
+    fault: () => ({ ...error(429), headers: { 'retry-after': new Date(Date.parse(NOW) + 1000).toUTCString() }, times: 1 }),
     keyExit: 0,
     optional: 'ok',
   },
   { name: '429 retry-after-ms 300, once', fault: () => ({ ...error(429), headers: { 'retry-after-ms': '300' }, times: 1 }), keyExit: 0, optional: 'ok' },
-  { name: '429 Retry-After 86400 (absurd)', fault: () => ({ ...error(429), headers: { 'retry-after': '86400' } }), keyExit: 4 },
-  { name: '429 without Retry-After, always', fault: () => error(429), keyExit: 4 },
-  { name: '500 always', fault: () => error(500), keyExit: 5 },
+  {
+    name: '429 Retry-After 86400 (absurd)',
+    fault: () => ({ ...error(429), headers: { 'retry-after': '86400' } }),
+    keyExit: 4,
+    keyMessage: 'openrouter-usage: /key: HTTP 429, and the server asked to wait 86400 s before retrying, longer than this tool waits; try again later',
+  },
+  {
+    name: '429 without Retry-After, always',
+    fault: () => error(429),
+    keyExit: 4,
+    keyMessage: 'openrouter-usage: /key: still rate-limited (HTTP 429) after 4 attempts; try again later',
+  },
+  { name: '500 always', fault: () => error(500), keyExit: 5, keyMessage: 'openrouter-usage: /key: server error (HTTP 500) after 4 attempts' },
   { name: '500 once', fault: () => ({ ...error(500), times: 1 }), keyExit: 0, optional: 'ok' },
-  { name: '502 HTML page', fault: () => ({ kind: 'html', status: 502 }), keyExit: 5 },
-  { name: '503 always', fault: () => error(503), keyExit: 5 },
-  { name: '504 always', fault: () => error(504), keyExit: 5 },
-  { name: '524 HTML page', fault: () => ({ kind: 'html', status: 524 }), keyExit: 5 },
-  { name: 'empty body', fault: () => json200(''), keyExit: 6 },
-  { name: 'truncated JSON', fault: () => ({ kind: 'truncated-json' }), keyExit: 6 },
-  { name: 'not JSON', fault: () => ({ status: 200, body: 'hello, world', headers: { 'content-type': 'text/plain' } }), keyExit: 6 },
-  { name: 'JSON array instead of an object', fault: () => json200('[]'), keyExit: 6 },
-  { name: 'missing field', fault: (s, p) => json200(withSpend(s, p, undefined)), keyExit: 6 },
-  { name: 'null where a number belongs', fault: (s, p) => json200(withSpend(s, p, 'null')), keyExit: 6 },
-  { name: 'number as a string', fault: (s, p) => json200(withSpend(s, p, '"1.5"')), keyExit: 6 },
-  { name: 'negative spend', fault: (s, p) => json200(withSpend(s, p, '-1')), keyExit: 6 },
-  { name: 'NaN as a string', fault: (s, p) => json200(withSpend(s, p, '"NaN"')), keyExit: 6 },
-  { name: 'a number beyond a double (1e400)', fault: (s, p) => json200(withSpend(s, p, '1e400')), keyExit: 6 },
+  {
+    name: '502 HTML page',
+    fault: () => ({ kind: 'html', status: 502 }),
+    keyExit: 5,
+    keyMessage: 'openrouter-usage: /key: server error (HTTP 502) after 4 attempts',
+  },
+  { name: '503 always', fault: () => error(503), keyExit: 5, keyMessage: 'openrouter-usage: /key: server error (HTTP 503) after 4 attempts' },
+  { name: '504 always', fault: () => error(504), keyExit: 5, keyMessage: 'openrouter-usage: /key: server error (HTTP 504) after 4 attempts' },
+  {
+    name: '524 HTML page',
+    fault: () => ({ kind: 'html', status: 524 }),
+    keyExit: 5,
+    keyMessage: 'openrouter-usage: /key: server error (HTTP 524) after 4 attempts',
+  },
+  { name: 'empty body', fault: () => json200(''), keyExit: 6, keyMessage: 'openrouter-usage: /key: invalid response: an empty body' },
+  { name: 'truncated JSON', fault: () => ({ kind: 'truncated-json' }), keyExit: 6, keyMessage: 'openrouter-usage: /key: invalid response: malformed JSON' },
+  {
+    name: 'not JSON',
+    fault: () => ({ status: 200, body: 'hello, world', headers: { 'content-type': 'text/plain' } }),
+    keyExit: 6,
+    keyMessage: 'openrouter-usage: /key: invalid response: text/plain instead of JSON',
+  },
+  {
+    name: 'JSON array instead of an object',
+    fault: () => json200('[]'),
+    keyExit: 6,
+    keyMessage: 'openrouter-usage: /key: invalid response: the body should be an object, got an array',
+  },
+  {
+    name: 'missing field',
+    fault: (s, p) => json200(withSpend(s, p, undefined)),
+    keyExit: 6,
+    keyMessage: 'openrouter-usage: /key: invalid response: data.usage_daily is missing',
+  },
+  {
+    name: 'null where a number belongs',
+    fault: (s, p) => json200(withSpend(s, p, 'null')),
+    keyExit: 6,
+    keyMessage: 'openrouter-usage: /key: invalid response: data.usage_daily should be a number, got null',
+  },
+  {
+    name: 'number as a string',
+    fault: (s, p) => json200(withSpend(s, p, '"1.5"')),
+    keyExit: 6,
+    keyMessage: 'openrouter-usage: /key: invalid response: data.usage_daily should be a number, got the string "1.5"',
+  },
+  {
+    name: 'negative spend',
+    fault: (s, p) => json200(withSpend(s, p, '-1')),
+    keyExit: 6,
+    keyMessage: 'openrouter-usage: /key: invalid response: data.usage_daily should not be negative, got -1',
+  },
+  {
+    name: 'NaN as a string',
+    fault: (s, p) => json200(withSpend(s, p, '"NaN"')),
+    keyExit: 6,
+    keyMessage: 'openrouter-usage: /key: invalid response: data.usage_daily should be a number, got the string "NaN"',
+  },
+  {
+    name: 'a number beyond a double (1e400)',
+    fault: (s, p) => json200(withSpend(s, p, '1e400')),
+    keyExit: 6,
+    keyMessage: 'openrouter-usage: /key: invalid response: data.usage_daily should be a number, got Infinity',
+  },
   {
     name: 'a 10 MB body of the right shape',
     fault: (s, p) => ({ kind: 'json', body: { ...validBody(s, p), padding: 'x'.repeat(10 * 1024 * 1024) } }),
     keyExit: 0,
     optional: 'ok',
   },
-  { name: 'slow drip (1 byte / 200 ms)', fault: () => ({ kind: 'slow-drip', intervalMs: 200 }), keyExit: 5 },
-  { name: 'connection reset', fault: () => ({ kind: 'reset' }), keyExit: 5 },
-  { name: 'reset halfway through the body', fault: () => ({ kind: 'reset-mid-body' }), keyExit: 5 },
-  { name: 'never answers', fault: () => ({ kind: 'hang' }), keyExit: 5 },
-  { name: 'redirect to another host', fault: () => ({ kind: 'redirect', location: 'https://elsewhere.example/api/v1/key' }), keyExit: 5 },
+  {
+    name: 'slow drip (1 byte / 200 ms)',
+    fault: () => ({ kind: 'slow-drip', intervalMs: 200 }),
+    keyExit: 5,
+    keyMessage: 'openrouter-usage: /key: timed out (response too slow) after 1 attempt',
+  },
+  {
+    name: 'connection reset',
+    fault: () => ({ kind: 'reset' }),
+    keyExit: 5,
+    keyMessage: 'openrouter-usage: /key: network error (connection reset) after 4 attempts',
+  },
+  {
+    name: 'reset halfway through the body',
+    fault: () => ({ kind: 'reset-mid-body' }),
+    keyExit: 5,
+    keyMessage: 'openrouter-usage: /key: network error (connection closed early) after 4 attempts',
+  },
+  {
+    name: 'never answers',
+    fault: () => ({ kind: 'hang' }),
+    // A 4 s attempt, retried, then cut by the 6 s deadline: seconds of margin either way, so a busy
+    // machine cannot turn it into "timed out after 2 attempts" (3 s and 8 s left about one).
+    args: ['--timeout', '4', '--deadline', '6', '--no-color'],
+    keyExit: 5,
+    keyMessage: "openrouter-usage: /key: no complete answer within the run's deadline; giving up",
+  },
+  {
+    name: 'redirect to another host',
+    fault: () => ({ kind: 'redirect', location: 'https://elsewhere.example/api/v1/key' }),
+    keyExit: 5,
+    keyMessage: 'openrouter-usage: /key: unexpected redirect (HTTP 302 to elsewhere.example), not followed; check --base-url',
+  },
 ];
 
 const endpoints: FaultPath[] = ['/key', '/credits', '/activity', '/keys'];
-const matrix = endpoints.flatMap((path) => cases.map((c) => [path, c.name, c] as const));
+const optionalEndpoints: FaultPath[] = ['/credits', '/activity', '/keys'];
+const matrixSize = endpoints.length * cases.length;
+/** On /key: the faults that fail the run, and those it recovers from. */
+const keyFailures = cases.filter((c) => c.keyExit !== 0).map((c) => [c.name, c.keyExit, c] as const);
+const keyRecoveries = cases.filter((c) => c.keyExit === 0).map((c) => [c.name, c] as const);
+/** Elsewhere: the faults that leave one warning, and those absorbed (retried to success). */
+const warned = optionalEndpoints.flatMap((path) =>
+  cases.filter((c) => (c.optional ?? 'warn') === 'warn').map((c) => [path, c.name, c, path === '/keys' ? KEY_ONLY_LINE : TOTALS_LINE] as const),
+);
+const absorbed = optionalEndpoints.flatMap((path) => cases.filter((c) => c.optional === 'ok').map((c) => [path, c.name, c] as const));
 
 /** A stand-in of the test's own, closed when that test ends (tests here run side by side). */
 async function ownStandIn(context: TestContext): Promise<StandIn> {
-  const standIn = await startStandIn({ modes: WITHOUT_ANALYTICS });
+  const standIn = await startStandIn({ now: new Date(NOW), modes: WITHOUT_ANALYTICS });
   // The context's hook, not the global one: with concurrent tests the global one may attach to
   // whichever test is current, and close this server under a test still using it.
   context.onTestFinished(() => standIn.close());
@@ -115,70 +237,93 @@ function assertClean(result: { stdout: string; stderr: string; ms: number; timed
   expect(leakedPieces(result.stdout + result.stderr, [secretOf(API_KEY), secretOf(MGMT_KEY)])).toEqual([]);
 }
 
-describe.concurrent(`fault matrix: ${cases.length} faults × ${endpoints.length} endpoints = ${matrix.length} runs`, () => {
-  test.for(matrix)('%s: %s', async ([path, , c], context) => {
+/** The CLI with both keys against `standIn`, its clock at NOW. */
+function runAgainst(standIn: StandIn, c: Case): ReturnType<typeof runCli> {
+  return runCli([...(c.args ?? ARGS)], {
+    env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY, OPENROUTER_BASE_URL: standIn.url, FAKE_CLOCK_NOW: NOW },
+    killAfterMs: RUN_BOUND_MS + 2000,
+  });
+}
+
+function stderrLines(result: { stderr: string }): string[] {
+  return result.stderr.split('\n').filter(Boolean);
+}
+
+describe.concurrent(`fault matrix: ${cases.length} faults × ${endpoints.length} endpoints = ${matrixSize} runs`, () => {
+  test.for(keyFailures)('/key: %s → exit %i, one line, nothing on stdout', async ([, exit, c], context) => {
+    const standIn = await ownStandIn(context);
+    standIn.setFault('/key', c.fault(standIn, '/key'));
+    const result = await runAgainst(standIn, c);
+    assertClean(result);
+    expect(result.code, result.stderr).toBe(exit);
+    expect(result.stderr).toBe(`${c.keyMessage}\n`);
+    expect(result.stdout).toBe('');
+  });
+
+  test.for(keyRecoveries)('/key: %s → recovered, the report as usual', async ([, c], context) => {
+    const standIn = await ownStandIn(context);
+    standIn.setFault('/key', c.fault(standIn, '/key'));
+    const result = await runAgainst(standIn, c);
+    assertClean(result);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout.split('\n')).toContain(TOTALS_LINE);
+  });
+
+  // An optional endpoint never fails the run and never hides the totals.
+  test.for(warned)('%s: %s → one warning, exit 0, the totals', async ([path, , c, totals], context) => {
     const standIn = await ownStandIn(context);
     standIn.setFault(path, c.fault(standIn, path));
-    const result = await runCli([...ARGS], {
-      env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY, OPENROUTER_BASE_URL: standIn.url },
-      killAfterMs: RUN_BOUND_MS + 2000,
-    });
+    const result = await runAgainst(standIn, c);
     assertClean(result);
-    const stderrLines = result.stderr.split('\n').filter(Boolean);
-
-    if (path === '/key') {
-      expect(result.code, result.stderr).toBe(c.keyExit);
-      if (c.keyExit === 0) {
-        expect(result.stderr).toBe('');
-        expect(result.stdout).toMatch(/^Today: \$/m);
-      } else {
-        expect(stderrLines).toHaveLength(1);
-        expect(stderrLines[0]).toMatch(/^openrouter-usage: \/key: /);
-        expect(result.stdout).toBe('');
-      }
-      return;
-    }
-    // An optional endpoint never fails the run and never hides the totals.
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^Today: \$\d+\.\d\d\* \| Week: \$/m);
-    if ((c.optional ?? 'warn') === 'ok') {
-      expect(result.stderr).toBe('');
-    } else {
-      expect(stderrLines).toHaveLength(1);
-      expect(stderrLines[0]).toMatch(new RegExp(`^warning: ${path.replace('/', '\\/')}: `));
-    }
+    expect(result.stdout.split('\n')).toContain(totals);
+    expect(stderrLines(result)).toHaveLength(1);
+    expect(result.stderr.startsWith(`warning: ${path}: `)).toBe(true);
+  });
+
+  test.for(absorbed)('%s: %s → absorbed, no warning', async ([path, , c], context) => {
+    const standIn = await ownStandIn(context);
+    standIn.setFault(path, c.fault(standIn, path));
+    const result = await runAgainst(standIn, c);
+    assertClean(result);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.split('\n')).toContain(TOTALS_LINE);
+    expect(result.stderr).toBe('');
   });
 });
 
 describe('faults outside any one endpoint', () => {
   test('connection refused: exit 5, one line, fast', async () => {
     const result = await runCli(ARGS, {
-      env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY, OPENROUTER_BASE_URL: 'http://127.0.0.1:9/api/v1' },
+      env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY, OPENROUTER_BASE_URL: 'http://127.0.0.1:9/api/v1', FAKE_CLOCK_NOW: NOW },
     });
     assertClean(result);
     expect(result.code).toBe(5);
-    expect(result.stderr).toMatch(/^openrouter-usage: \/key: network error \(connection refused\) after 4 attempts\n$/);
+    expect(result.stderr).toBe('openrouter-usage: /key: network error (connection refused) after 4 attempts\n');
   });
 
   test('the deadline caps retries and waits together', async (context) => {
     const standIn = await ownStandIn(context);
     standIn.setFault('/key', { kind: 'hang' });
     const result = await runCli(['--timeout', '20', '--deadline', '2'], {
-      env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_BASE_URL: standIn.url },
+      env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_BASE_URL: standIn.url, FAKE_CLOCK_NOW: NOW },
     });
     assertClean(result);
     expect(result.code).toBe(5);
     expect(result.ms).toBeLessThan(5000);
-    expect(result.stderr).toContain('deadline');
+    expect(result.stderr).toBe("openrouter-usage: /key: no complete answer within the run's deadline; giving up\n");
   });
 
   test('a wait asked for beyond the deadline: an immediate, explained exit 4', async (context) => {
     const standIn = await ownStandIn(context);
     standIn.setFault('/key', { ...error(429), headers: { 'retry-after': '15' } });
-    const result = await runCli(['--deadline', '5'], { env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_BASE_URL: standIn.url } });
+    const result = await runCli(['--deadline', '5'], { env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_BASE_URL: standIn.url, FAKE_CLOCK_NOW: NOW } });
     assertClean(result);
     expect(result.code).toBe(4);
     expect(result.ms).toBeLessThan(3000);
-    expect(result.stderr).toMatch(/asked to wait 15 s before retrying, beyond the run's deadline/);
+    expect(result.stderr).toBe(
+      "openrouter-usage: /key: HTTP 429, and the server asked to wait 15 s before retrying, beyond the run's deadline; try again later\n",
+    );
   });
 });

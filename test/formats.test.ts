@@ -3,7 +3,6 @@
 import { Chalk } from 'chalk';
 import { describe, expect, test } from 'vitest';
 import { demoResponses } from '../src/demo/responses.js';
-import { formatUsd } from '../src/format.js';
 import { csvField, renderCsv, renderKeysCsv } from '../src/render/csv.js';
 import { renderJson } from '../src/render/json.js';
 import { renderKeysJson } from '../src/render/json.js';
@@ -44,39 +43,60 @@ describe('snapshots (fixed data, fixed clock)', () => {
   });
 });
 
+// The demo data at 2026-03-10 (src/demo/sample.ts): per model over 03-03 … 03-09, gpt-4.1 1.4928 in 56
+// requests, claude-sonnet-4 1.0914 (9), gemini-2.5-pro 0.4437 (23), deepseek-chat-v3.1 0.0376 (49),
+// the free llama 0 (46); the laptop key (this key) 1.23412 / 1.5445 / 3.56461; the account (3 keys)
+// 1.27532 / 1.79262 / 5.15947; credits 50 bought, 7.68 left; keys by month: laptop 3.56461, agent in
+// CI 1.59486, old phone 0 (disabled).
 describe('every format carries the same numbers', () => {
-  const doc = JSON.parse(outputs.json);
-  const items: { model: string; usage: number; requests: number }[] = doc.models.items;
+  const ITEMS: Array<[model: string, usage: number, requests: number, short: string, spend: string]> = [
+    ['openai/gpt-4.1', 1.4928, 56, 'gpt-4.1', '$1.49'],
+    ['anthropic/claude-sonnet-4', 1.0914, 9, 'claude-sonnet-4', '$1.09'],
+    ['google/gemini-2.5-pro', 0.4437, 23, 'gemini-2.5-pro', '$0.44'],
+    ['deepseek/deepseek-chat-v3.1', 0.0376, 49, 'deepseek-chat-v3.1', '$0.04'],
+    ['meta-llama/llama-3.3-70b-instruct:free', 0, 46, 'llama-3.3-70b-instruct:free', '$0.00'],
+  ];
 
   test('per-model spend and requests', () => {
+    const doc = JSON.parse(outputs.json) as { models: { items: Array<{ model: string; usage: number; requests: number }> } };
+    expect(doc.models.items.map((i) => [i.model, i.usage, i.requests])).toEqual(ITEMS.map(([model, usage, requests]) => [model, usage, requests]));
     const csvRows = outputs.csv
       .trim()
       .split('\r\n')
       .slice(1)
       .map((line) => line.split(','));
-    expect(csvRows.map((r) => [r[0], Number(r[1]), Number(r[3])])).toEqual(items.map((i) => [i.model, i.usage, i.requests]));
-    for (const item of items) {
-      const short = item.model.slice(item.model.lastIndexOf('/') + 1);
-      expect(outputs.text).toContain(`• ${short}: ${formatUsd(item.usage)} (${item.requests})`);
-      expect(outputs.markdown).toContain(`| ${short} | ${formatUsd(item.usage)} | ${item.requests} |`);
+    expect(csvRows.map((r) => [r[0], Number(r[1]), Number(r[3])])).toEqual(ITEMS.map(([model, usage, requests]) => [model, usage, requests]));
+    for (const [, , requests, short, spend] of ITEMS) {
+      expect(outputs.text).toContain(`• ${short}: ${spend} (${requests})`);
+      expect(outputs.markdown).toContain(`| ${short} | ${spend} | ${requests} |`);
     }
   });
 
   test('totals and balance', () => {
-    const { key, account, credits } = doc;
-    expect(outputs.text).toContain(`Today: ${formatUsd(key.usage.today)}* | Week: ${formatUsd(key.usage.week)} | Month: ${formatUsd(key.usage.month)}`);
-    expect(outputs.text).toContain(`Balance: ${formatUsd(credits.remaining)} / ${formatUsd(credits.total)}`);
-    expect(outputs.markdown).toContain(`| This key | ${formatUsd(key.usage.today)} | ${formatUsd(key.usage.week)} | ${formatUsd(key.usage.month)} |`);
-    expect(outputs.markdown).toContain(`**Balance:** ${formatUsd(credits.remaining)} of ${formatUsd(credits.total)}`);
-    expect(outputs.oneline).toBe(`OR ${formatUsd(account.usage.today)} today · ${formatUsd(credits.remaining)} left (demo)\n`);
+    expect(outputs.text).toContain('Today: $1.23* | Week: $1.54 | Month: $3.56 (this key)');
+    expect(outputs.text).toContain('Account: Today: $1.28* | Week: $1.79 | Month: $5.16 (3 keys)');
+    expect(outputs.text).toContain('Balance: $7.68 / $50.00');
+    expect(outputs.markdown).toContain('| This key | $1.23 | $1.54 | $3.56 |');
+    expect(outputs.markdown).toContain('| Account (3 keys) | $1.28 | $1.79 | $5.16 |');
+    expect(outputs.markdown).toContain('**Balance:** $7.68 of $50.00');
+    expect(outputs.oneline).toBe('OR $1.28 today · $7.68 left (demo)\n');
   });
 
   test('keys view: rows and totals agree across formats', () => {
-    const keysDoc = JSON.parse(renderKeysJson(keysReport));
-    const csvRows = renderKeysCsv(keysReport).trim().split('\r\n').slice(1);
-    expect(csvRows).toHaveLength(keysDoc.keys.length);
-    for (const k of keysDoc.keys) expect(renderKeysText(keysReport, { chalk: plain })).toContain(formatUsd(k.usage.month));
-    expect(renderKeysOneline(keysReport)).toContain(formatUsd(keysDoc.totals.usage.month));
+    const keysDoc = JSON.parse(renderKeysJson(keysReport)) as { keys: Array<{ name: string; usage: { month: number } }>; totals: { usage: { month: number } } };
+    expect(keysDoc.keys.map((k) => [k.name, k.usage.month])).toEqual([
+      ['laptop', 3.56461],
+      ['agent in CI', 1.59486],
+      ['old phone', 0],
+    ]);
+    // 3.56461 + 1.59486 + 0 = 5.15947
+    expect(keysDoc.totals.usage.month).toBeCloseTo(5.15947, 9);
+    expect(renderKeysCsv(keysReport).trim().split('\r\n').slice(1)).toHaveLength(3);
+    const text = renderKeysText(keysReport, { chalk: plain }).split('\n');
+    const cells = (l: string): string[] => l.split(/ {2,}/);
+    expect(text.filter((l) => /^(laptop|agent in CI|old phone) /.test(l)).map((l) => cells(l)[4])).toEqual(['$3.56', '$1.59', '$0.00']);
+    expect(cells(text.find((l) => l.startsWith('total'))!)).toEqual(['total (3 keys)', '$1.28', '$1.79', '$5.16']);
+    expect(renderKeysOneline(keysReport)).toBe('OR 3 keys · $1.28 today · $5.16 month\n');
   });
 });
 
@@ -114,7 +134,8 @@ describe('oneline', () => {
       { ...responses, credits: { status: 'needs-management-key' }, keys: { status: 'needs-management-key' } },
       { days: 7, now, demo: false, configWarnings: [] },
     );
-    expect(renderOneline(noCredits)).toMatch(/^OR \$1\.23 today · \$\d+\.\d\d month\n$/);
-    expect(renderOneline(noCredits, '5m')).toMatch(/ \(stale 5m\)\n$/);
+    // The laptop key's own today (1.23412) and month (3.56461).
+    expect(renderOneline(noCredits)).toBe('OR $1.23 today · $3.56 month\n');
+    expect(renderOneline(noCredits, '5m')).toBe('OR $1.23 today · $3.56 month (stale 5m)\n');
   });
 });

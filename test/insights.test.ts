@@ -103,7 +103,8 @@ describe('UTC clock', () => {
 describe('gap between the live month and the breakdown', () => {
   test('same scope: today explains it', () => {
     const gap = explainGap({ month: 10, today: 1.5, monthScope: 'account', breakdownMonth: 8.5, breakdownScope: 'account' });
-    expect(gap && gapSentence(gap)).toBe(
+    expect(gap).toBeDefined();
+    expect(gapSentence(gap!)).toBe(
       "Month $10.00 (account, live) vs $8.50 in this month's completed days of the breakdown: today's $1.50 reaches the breakdown after UTC midnight.",
     );
     expect(gap?.unexplained).toBe(0);
@@ -111,11 +112,14 @@ describe('gap between the live month and the breakdown', () => {
   test("one key's month against an account-wide breakdown: other keys", () => {
     const gap = explainGap({ month: 5, today: 1, monthScope: 'key', breakdownMonth: 7, breakdownScope: 'account' });
     expect(gap).toMatchObject({ gap: -2, otherKeys: 3, unexplained: 0 });
-    expect(gap && gapSentence(gap)).toContain("$3.00 of the breakdown is other keys' spend");
+    // 7 - (5 - 1) = 3 of the breakdown is not this key's.
+    expect(gapSentence(gap!)).toBe(
+      "Month $5.00 (this key, live) vs $7.00 in this month's completed days of the breakdown: today's $1.00 reaches the breakdown after UTC midnight; $3.00 of the breakdown is other keys' spend.",
+    );
   });
   test('deleted keys: the breakdown holds more than the live total', () => {
-    expect(gapSentence(explainGap({ month: 5, today: 0, monthScope: 'account', breakdownMonth: 6, breakdownScope: 'account' })!)).toContain(
-      '$1.00 in the breakdown is missing from the live total (keys deleted this month are no longer counted)',
+    expect(gapSentence(explainGap({ month: 5, today: 0, monthScope: 'account', breakdownMonth: 6, breakdownScope: 'account' })!)).toBe(
+      "Month $5.00 (account, live) vs $6.00 in this month's completed days of the breakdown: $1.00 in the breakdown is missing from the live total (keys deleted this month are no longer counted).",
     );
   });
   test('no gap, no line; the first of the month is today alone', () => {
@@ -151,11 +155,14 @@ describe('thresholds', () => {
     expect(() => checkThresholds({ minBalance: 5 }, { ...figures(0, 0, 0), balance: missing })).toThrow(
       '--min-balance needs the balance, which is unavailable: /credits: server error (HTTP 503) after 4 attempts',
     );
+    let thrown: unknown;
     try {
       checkThresholds({ minBalance: 5 }, { ...figures(0, 0, 0), balance: missing });
     } catch (error) {
-      expect((error as CliError).exitCode).toBe(5);
+      thrown = error;
     }
+    expect(thrown).toBeInstanceOf(CliError);
+    expect((thrown as CliError).exitCode).toBe(5);
   });
 });
 

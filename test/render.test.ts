@@ -247,14 +247,22 @@ describe('JSON document', () => {
 describe('demo', () => {
   test('runs the sample through validation and aggregation, with a full window, and agrees with itself', () => {
     const built = buildReport(demoResponses(now), { days: 7, now, demo: true, configWarnings: [] });
-    expect(built.breakdown.status).toBe('ok');
-    if (built.breakdown.status !== 'ok') return;
-    expect(built.breakdown.value.models.length).toBeGreaterThan(3);
-    expect(built.breakdown.value.to).toBe('2026-03-09');
-    expect(built.credits.status).toBe('ok');
-    expect(built.key.usage?.today).toBeGreaterThan(0);
-    // The demo's live month minus today equals its completed days: the gap is today alone.
-    expect(built.discrepancy?.unexplained ?? 0).toBeCloseTo(0, 5);
+    expect(built.breakdown).toMatchObject({ status: 'ok', value: { from: '2026-03-03', to: '2026-03-09' } });
+    const breakdown = built.breakdown as Extract<typeof built.breakdown, { status: 'ok' }>;
+    expect(breakdown.value.models.map((m) => m.model)).toEqual([
+      'openai/gpt-4.1',
+      'anthropic/claude-sonnet-4',
+      'google/gemini-2.5-pro',
+      'deepseek/deepseek-chat-v3.1',
+      'meta-llama/llama-3.3-70b-instruct:free',
+    ]);
+    expect(built.credits).toMatchObject({ status: 'ok', value: { total: 50 } });
+    expect(built.key.usage?.today).toBe(1.23412);
+    // The demo's live month minus today equals its completed days: the gap is today alone
+    // (account: 5.15947 this month - 1.27532 today = 3.88415 in the breakdown's March days).
+    expect(built.discrepancy).toMatchObject({ month: 5.15947, today: 1.27532 });
+    expect(built.discrepancy!.breakdownMonth).toBeCloseTo(3.88415, 9);
+    expect(built.discrepancy!.unexplained).toBeCloseTo(0, 9);
   });
 
   test('works on any date', () => {
@@ -267,11 +275,21 @@ describe('demo', () => {
 describe('notes on a narrow terminal', () => {
   test('break between words, within the width', () => {
     const out = text(responses(), { width: 60 });
-    const blocks = out.trimEnd().split('\n\n');
-    const notes = blocks.at(-1)!.split('\n');
-    expect(notes.length).toBeGreaterThan(4);
+    const notes = out.trimEnd().split('\n\n').at(-1)!.split('\n');
+    // Month 7.891 vs 1.1 + 0.9 + 0.001 = 2.001 of March's completed days; 7.891 - 1.234 - 2.001 = 4.656 unexplained.
+    expect(notes).toEqual([
+      "Month $7.89 (this key, live) vs $2.00 in this month's",
+      "completed days of the breakdown: today's $1.23 reaches the",
+      'breakdown after UTC midnight; $4.66 is not in the breakdown',
+      '(spend not yet settled there).',
+      'Today/Week/Month: this API key (sk-or-v1-abc...xyz), live;',
+      'balance: whole account; breakdown: whole account, 2026-03-03',
+      'to 2026-03-09 (completed days).',
+      'All days are UTC; today ends at 00:00 UTC (in 9 h 0 min).',
+      '* indicates live totals that may not yet appear in model',
+      'breakdowns.',
+    ]);
     for (const line of notes) expect([...line].length).toBeLessThanOrEqual(60);
-    expect(out).toContain('All days are UTC; today ends at 00:00 UTC (in 9 h 0 min).');
   });
   test('piped output (no width) keeps each note on one line', () => {
     expect(wrap('a b c', undefined)).toEqual(['a b c']);

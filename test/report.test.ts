@@ -106,7 +106,7 @@ describe('buildReport', () => {
     expect(report.key.usage).toEqual({ today: 1.5, week: 4, month: 9, total: 20 });
     expect(report.key.byokUsage).toEqual({ today: 0, week: 0.1, month: 0.5, total: 0.5 });
     expect(report.credits).toEqual({ status: 'ok', value: { total: 10, used: 2.32, remaining: 7.68 } });
-    expect(report.breakdown.status === 'ok' && report.breakdown.value).toMatchObject({ days: 7, from: '2026-03-03', to: '2026-03-09' });
+    expect(report.breakdown).toMatchObject({ status: 'ok', value: { days: 7, from: '2026-03-03', to: '2026-03-09' } });
     expect(report.warnings).toEqual([]);
     expect(report.generatedAt).toBe('2026-03-10T15:00:00.000Z');
   });
