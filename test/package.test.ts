@@ -258,8 +258,17 @@ describe.each(LINES)('the installed CLI, $name', ({ major, command }) => {
     expect(lines.find((line) => line.startsWith('Balance: $'))).toBe('Balance: $22.20 / $100.00');
     expect(lines).toContain('Recent Models (7d):');
     const asked = standIn.requests.slice(before).map((r) => r.path);
-    // The account has no analytics (404): discovery and the three queries left with the rest, and were refused.
-    expect(asked.sort()).toEqual(['/activity', '/analytics/meta', '/analytics/query', '/analytics/query', '/analytics/query', '/credits', '/key', '/keys']);
+    // The account has no analytics (404): its three queries left with the rest, and were refused.
+    // Discovery may come from the day's cache, which an earlier Node line's analytics run filled.
+    expect(asked.filter((path) => path !== '/analytics/meta').sort()).toEqual([
+      '/activity',
+      '/analytics/query',
+      '/analytics/query',
+      '/analytics/query',
+      '/credits',
+      '/key',
+      '/keys',
+    ]);
   });
 
   test('with the analytics API: the breakdown through today, its POST queries answered', async () => {
