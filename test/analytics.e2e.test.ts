@@ -213,6 +213,7 @@ describe.concurrent('with analytics', SLOW, () => {
     [['--since', '2025-03-11'], "--since 2025-03-11 is more than 365 days back; OpenRouter's analytics keeps 365 days (from 2025-03-12)"],
     [['--until', '2026-03-12'], '--until 2026-03-12 is after today (2026-03-11, UTC)'],
     [['--since', '2026-03-10', '--until', '2026-03-09'], '--since 2026-03-10 is after --until 2026-03-09'],
+    [['--since', '2026-03-12'], '--since 2026-03-12 is after today (2026-03-11, UTC)'],
     [
       ['--by', 'provider', '--since', '2026-02-08'],
       '--by provider covers the last 31 days only (OpenRouter keeps providers that long): the window starts 2026-02-08, before 2026-02-09; use --days 31 or less, or a later --since',

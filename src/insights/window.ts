@@ -45,7 +45,8 @@ export function analyticsWindow(now: Date, request: WindowRequest): DayWindow {
     from = addDays(to, -(days - 1));
   }
   if (to > today) throw new CliError('usage', `--until ${to} is after today (${today}, UTC)`);
-  if (from > to) throw new CliError('usage', `--since ${from} is after --until ${to}`);
+  if (from > to)
+    throw new CliError('usage', request.until === undefined ? `--since ${from} is after today (${today}, UTC)` : `--since ${from} is after --until ${to}`);
   const oldest = addDays(today, -(HISTORY_DAYS - 1));
   if (from < oldest) {
     throw new CliError(
