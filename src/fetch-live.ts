@@ -8,7 +8,6 @@ import { gatherResponses } from './gather.js';
 import { HttpClient } from './http.js';
 import type { Io } from './io.js';
 import type { CliOptions, CommonOptions } from './options.js';
-import { redact } from './redact.js';
 import type { Warning } from './report.js';
 
 /**
@@ -74,7 +73,7 @@ function client(options: CommonOptions, baseUrl: string, signal: AbortSignal | u
     // Durations run on the real clock, whatever io says today is.
     deadlineAt: Date.now() + options.deadline * 1000,
     signal,
-    debug: options.debug ? (line: string) => io.stderr.write(`debug: ${redact(line)}\n`) : undefined,
+    debug: options.debug ? (line: string) => io.stderr.write(`debug: ${line}\n`) : undefined,
     userAgent: `openrouter-usage/${__VERSION__}`,
   });
 }

@@ -6,7 +6,6 @@ import DispatcherBase from 'undici/lib/dispatcher/dispatcher.js';
 import EnvHttpProxyAgentClass from 'undici/lib/dispatcher/env-http-proxy-agent.js';
 import retryInterceptor from 'undici/lib/interceptor/retry.js';
 import { CliError } from './errors.js';
-import { redact } from './redact.js';
 import { decideRetry, MAX_ATTEMPTS, RETRY_STATUSES, type Headers, type RetryDecision } from './retry-policy.js';
 
 /** A body larger than this is not an OpenRouter answer; stop reading rather than fill memory. */
@@ -192,7 +191,7 @@ export class HttpClient {
     const code = errorCode(error);
     if (code?.includes('TIMEOUT')) return new CliError('timeout', `${path}: timed out (${describeCode(code)}) after ${tries}`, { endpoint: path });
     const message = error instanceof Error ? error.message : String(error);
-    return new CliError('network', redact(`${path}: network error (${code ? describeCode(code) : message}) after ${tries}`), { endpoint: path });
+    return new CliError('network', `${path}: network error (${code ? describeCode(code) : message}) after ${tries}`, { endpoint: path });
   }
 }
 

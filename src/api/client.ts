@@ -1,6 +1,5 @@
 import { CliError } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../http.js';
-import { redact } from '../redact.js';
 import { sanitize } from '../sanitize.js';
 import * as schemas from './schemas.js';
 import type { ActivityRow, CreditsData, KeyData, KeyListItem } from './schemas.js';
@@ -104,7 +103,7 @@ function serverMessage(text: string): string | undefined {
     return undefined;
   }
   if (typeof message !== 'string' || message.trim() === '') return undefined;
-  return sanitize(redact(message), 160).replace(/\s+/g, ' ').trim();
+  return sanitize(message, 160).replace(/\s+/g, ' ').trim();
 }
 
 function safeOrigin(location: string): string | undefined {

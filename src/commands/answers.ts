@@ -2,7 +2,7 @@ import { cachePath, readCache, type CacheEntry } from '../cache.js';
 import { DEFAULT_BASE_URL, resolveCredentials, validateBaseUrl, type Credentials } from '../config.js';
 import type { Io } from '../io.js';
 import type { CliOptions, CommonOptions } from '../options.js';
-import { registerSecret } from '../redact.js';
+import { protectKeys } from './output.js';
 import { buildCheckedReport, type Report, type Responses, type Warning } from '../report.js';
 import type { CliError } from '../errors.js';
 
@@ -40,8 +40,7 @@ export function answerSource(options: CliOptions, io: Io): AnswerSource {
   }
   const baseUrl = baseUrlOf(options, io);
   const credentials = resolveCredentials({ env: io.env, cwd: io.cwd, credentialsFile: options.credentialsFile });
-  registerSecret(credentials.apiKey.value);
-  registerSecret(credentials.mgmtKey?.value);
+  protectKeys(io, [credentials.apiKey.value, credentials.mgmtKey?.value]);
   // What changes the answers: the keys, where they are sent, and whose activity is asked for.
   const identity = [credentials.apiKey.value, credentials.mgmtKey?.value ?? '', baseUrl, options.scope];
   const settings: LiveSettings = { baseUrl, credentials, cacheFile: options.cache === undefined ? undefined : cachePath(io.env, identity) };
