@@ -75,5 +75,11 @@ function client(options: CommonOptions, baseUrl: string, signal: AbortSignal | u
     signal,
     debug: options.debug ? (line: string) => io.stderr.write(`debug: ${line}\n`) : undefined,
     userAgent: `openrouter-usage/${__VERSION__}`,
+    // From the run's environment, in the precedence curl and undici give them (lower case first).
+    proxy: {
+      httpProxy: io.env.http_proxy || io.env.HTTP_PROXY || '',
+      httpsProxy: io.env.https_proxy || io.env.HTTPS_PROXY || '',
+      noProxy: io.env.no_proxy || io.env.NO_PROXY || '',
+    },
   });
 }
