@@ -199,7 +199,7 @@ export class HttpClient {
  */
 function proxyClient(origin: URL, options: object): Dispatcher {
   const pool = new PoolClass(origin, options);
-  const connect = (pool.connect).bind(pool);
+  const connect = pool.connect.bind(pool);
   Object.assign(pool, {
     connect: async (params: Dispatcher.ConnectOptions) => {
       try {
