@@ -150,7 +150,7 @@ export class HttpClient {
     const { statusCode: status, headers } = response;
     if (RETRY_STATUSES.includes(status)) {
       // Worth another try (or, after the last, a failure that names the status): the body is not needed.
-      response.body.destroy();
+      response.body.on('error', () => undefined).destroy();
       return { ok: false, error: undefined, status, headers };
     }
     try {
