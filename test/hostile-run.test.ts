@@ -103,6 +103,26 @@ describe('hostile strings in every field of every endpoint', () => {
     expectCleanOutput(result.stdout.replace(/\x1b\[\d+(;\d+)*m/g, ''), 'text', 'stdout');
   });
 
+  test('--watch redraws with nothing of a server’s making that a terminal would obey', async () => {
+    plantHostileData();
+    s.setFault('/credits', { status: 403, body: JSON.stringify({ error: { code: 403, message: `no\x1b]52;c;Zm9v\x07\r\n\u202E${API_KEY}` } }) });
+    const result = await runCli(['--watch', '30', '--details'], { env: env({ FORCE_COLOR: '1' }), terminal: { columns: 120 }, killAfterMs: 1500 });
+    expect(result.code).toBe(0);
+    const CLEAR = '\x1b[H\x1b[2J\x1b[3J';
+    expect(result.stdout.startsWith(CLEAR)).toBe(true);
+    // eslint-disable-next-line no-control-regex -- the tool's own clear-screen and colours
+    expectCleanOutput(
+      result.stdout
+        .split(CLEAR)
+        .join('')
+        .replace(/\x1b\[\d+(;\d+)*m/g, ''),
+      'text',
+      'watch',
+    );
+    expect(result.stdout).toContain('Refreshed ');
+    expect(result.stdout).toContain('warning: /credits: OPENROUTER_MGMT_KEY may not call this endpoint (HTTP 403: no sk-or-v1-[redacted])');
+  });
+
   test('the names are still there, made harmless: text shows them plain, markdown escaped, CSV as text', async () => {
     plantHostileData();
     const text = await runCli(['--top', '0', '--full-names', '--no-color'], { env: env() });
