@@ -110,15 +110,9 @@ describe('hostile strings in every field of every endpoint', () => {
     expect(result.code).toBe(0);
     const CLEAR = '\x1b[H\x1b[2J\x1b[3J';
     expect(result.stdout.startsWith(CLEAR)).toBe(true);
-    // eslint-disable-next-line no-control-regex -- the tool's own clear-screen and colours
-    expectCleanOutput(
-      result.stdout
-        .split(CLEAR)
-        .join('')
-        .replace(/\x1b\[\d+(;\d+)*m/g, ''),
-      'text',
-      'watch',
-    );
+    // eslint-disable-next-line no-control-regex -- the tool's own colours
+    const colours = /\x1b\[\d+(;\d+)*m/g;
+    expectCleanOutput(result.stdout.split(CLEAR).join('').replace(colours, ''), 'text', 'watch');
     expect(result.stdout).toContain('Refreshed ');
     expect(result.stdout).toContain('warning: /credits: OPENROUTER_MGMT_KEY may not call this endpoint (HTTP 403: no sk-or-v1-[redacted])');
   });
