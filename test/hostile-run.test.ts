@@ -296,6 +296,17 @@ describe('the cache earns its trust', () => {
     expect(entries().every((name) => readFileSync(join(cacheDir(), name), 'utf8') === 'planted')).toBe(true);
   });
 
+  test('/keys items keep only the fields the report reads: padding a server adds is not held, nor cached', async () => {
+    s.setData({ keys: defaultKeys(NOW).map((k) => ({ ...k, padding: 'p'.repeat(50_000), nested: { deep: ['x'] } })) });
+    const result = await runCli(['--json', '--cache', '0'], { sandbox, env: cacheEnv() });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).account.keys).toBe(3);
+    const text = readFileSync(join(cacheDir(), entries()[0]!), 'utf8');
+    expect(text).toContain('"usage_monthly"');
+    expect(text).not.toContain('padding');
+    expect(text).not.toContain('nested');
+  });
+
   test('a link planted where the entry goes is neither followed on read nor written through', async () => {
     figures();
     await runCli(['--cache', '600'], { sandbox, env: cacheEnv() });
