@@ -2,7 +2,6 @@ import { Command, CommanderError, Option } from 'commander';
 import { CliError, ExitCode, toCliError } from './errors.js';
 import type { Io } from './io.js';
 import { DEFAULT_WATCH_SECONDS, FORMATS, GROUPS, MIN_WATCH_SECONDS, SCOPES, integerIn, secondsIn, usd, type CliOptions, type KeysOptions } from './options.js';
-import { redact } from './redact.js';
 
 const EXIT_CODES = `Exit codes:
   0  report printed (a part that could not be fetched is named in a warning)
@@ -109,7 +108,7 @@ async function runGuarded(io: Io, body: () => Promise<number>): Promise<number> 
       return ExitCode.interrupted;
     }
     const failure = toCliError(error);
-    io.stderr.write(`openrouter-usage: ${redact(failure.message)}\n`);
+    io.stderr.write(`openrouter-usage: ${failure.message}\n`);
     return failure.exitCode;
   }
 }
@@ -152,7 +151,7 @@ export async function parseAndRun(argv: readonly string[], io: Io): Promise<numb
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return ExitCode.ok;
       const message = (usageMessage ?? error.message).replace(/^error: /, '');
-      io.stderr.write(`openrouter-usage: ${redact(message)} (see --help)\n`);
+      io.stderr.write(`openrouter-usage: ${message} (see --help)\n`);
       return ExitCode.usage;
     }
     if (error instanceof CliError) throw error;

@@ -1,7 +1,8 @@
 import type { ActivityRow, CreditsData, KeyData, KeyListItem } from './api/schemas.js';
 import { completedDaysWindow, utcDay } from './dates.js';
 import { CliError, type Failure } from './errors.js';
-import { cleanSum } from './format.js';
+import { nonFiniteField } from './finite.js';
+import { cleanSum, formatUsd } from './format.js';
 import { accountTotals, type AccountTotals } from './insights/account.js';
 import { checkThresholds, type Alert, type Figure, type Thresholds } from './insights/alerts.js';
 import { buildBreakdown, monthToDateFromRows, type Breakdown } from './insights/breakdown.js';
@@ -102,7 +103,8 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
   const management = isManagementKey(key);
   const warnings: Warning[] = [...options.configWarnings];
 
-  const account = section(responses.keys, 'keys', warnings, accountTotals);
+  const keyUsage: Totals | null = management ? null : { today: key.usage_daily, week: key.usage_weekly, month: key.usage_monthly, total: key.usage };
+  const account = consistentAccount(section(responses.keys, 'keys', warnings, accountTotals), keyUsage, warnings);
   const credits = section(responses.credits, 'credits', warnings, (data) => ({
     total: data.total_credits,
     used: data.total_usage,
@@ -112,7 +114,6 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
   const scope = options.scope ?? 'account';
   const breakdown = section(responses.activity, 'activity', warnings, (rows) => buildBreakdown(rows, window, scope));
 
-  const keyUsage: Totals | null = management ? null : { today: key.usage_daily, week: key.usage_weekly, month: key.usage_monthly, total: key.usage };
   const report: Report = {
     demo: options.demo,
     generatedAt: (options.generatedAt ?? now).toISOString(),
@@ -140,6 +141,11 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
   report.runway = runwayOf(report, now) ?? null;
   if (responses.activity.status === 'ok' && breakdown.status === 'ok') {
     report.discrepancy = discrepancyOf(report, monthToDateFromRows(responses.activity.value, utcDay(now)), breakdown.value.scope) ?? null;
+  }
+  // Each part's sums were checked in `section`; what is left are figures made across parts.
+  const overflow = nonFiniteField({ key: report.key, runway: report.runway, discrepancy: report.discrepancy });
+  if (overflow) {
+    throw new CliError('invalid-response', `invalid response: ${overflow} is not a finite number (the amounts sent are too large to work with)`);
   }
   let thresholdFailure: CliError | undefined;
   try {
@@ -207,7 +213,14 @@ function section<T, U>(outcome: Outcome<T>, source: Warning['source'], warnings:
   let error: Failure;
   if (outcome.status === 'ok') {
     try {
-      return { status: 'ok', value: map(outcome.value) };
+      const value = map(outcome.value);
+      const overflow = nonFiniteField(value);
+      if (overflow) {
+        throw new CliError('invalid-response', `/${source}: invalid response: ${overflow} is not a finite number (the amounts sent are too large to add up)`, {
+          endpoint: `/${source}`,
+        });
+      }
+      return { status: 'ok', value };
     } catch (thrown) {
       if (!(thrown instanceof CliError)) throw thrown;
       error = thrown;
@@ -216,6 +229,27 @@ function section<T, U>(outcome: Outcome<T>, source: Warning['source'], warnings:
     error = outcome.error;
   }
   warnings.push({ source, message: error.message });
+  return { status: 'failed', error };
+}
+
+/** Below this, the two live figures differ by less than the half cent they are shown to. */
+const HALF_CENT = 0.005;
+
+/**
+ * The account's live totals add up every key /keys lists, this key among them, so they can never
+ * be below this key's own: when they are (an empty or partial list), they are not the account's,
+ * and are said to be unavailable rather than shown.
+ */
+function consistentAccount(account: Outcome<AccountTotals>, keyUsage: Totals | null, warnings: Warning[]): Outcome<AccountTotals> {
+  if (account.status !== 'ok' || !keyUsage) return account;
+  const period = (['today', 'week', 'month'] as const).find((p) => account.value.usage[p] < keyUsage[p] - HALF_CENT);
+  if (!period) return account;
+  const error = new CliError(
+    'invalid-response',
+    `/keys: the account's live ${period} total (${formatUsd(account.value.usage[period])} over ${account.value.keys} listed keys) is below this key's own (${formatUsd(keyUsage[period])}); account totals not shown`,
+    { endpoint: '/keys' },
+  );
+  warnings.push({ source: 'keys', message: error.message });
   return { status: 'failed', error };
 }
 

@@ -48,6 +48,26 @@ describe('Unix manners', () => {
     }
   });
 
+  test('a reader of stderr that has gone (EPIPE on stderr): the report is printed, exit 0, no stack trace', async () => {
+    // --debug writes a line per attempt and /credits fails with a warning: plenty for stderr to meet EPIPE.
+    standIn.setFault('/credits', { status: 503 });
+    try {
+      const run = await start(['--debug', '--deadline', '20']);
+      run.child.stderr.destroy();
+      let stdout = '';
+      run.child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      const { code, signal } = await run.done;
+      expect(signal).toBeNull();
+      expect(code).toBe(0);
+      expect(stdout).toContain('Balance: unavailable (/credits failed; see the warning)');
+      expect(stdout).toMatch(/\* indicates live totals that may not yet appear in model breakdowns\.\n$/);
+      expect(stdout).not.toMatch(/^ {4}at /m);
+      await run.cleanup();
+    } finally {
+      standIn.setFault('/credits', undefined);
+    }
+  });
+
   test('Ctrl-C (SIGINT) aborts requests in flight: exit 130, one line, no stack', async () => {
     standIn.setFault('/key', { kind: 'hang' });
     try {
