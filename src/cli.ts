@@ -1,6 +1,6 @@
 import { CliError, ExitCode } from './errors.js';
 import type { Io } from './io.js';
-import { redact } from './redact.js';
+import { guardedIo } from './edge.js';
 
 export type { Io } from './io.js';
 
@@ -8,11 +8,13 @@ export type { Io } from './io.js';
  * The entry: argv and io in, exit code out. It loads nothing it does not need: `--version` answers
  * before commander is read; the command line parser loads next, and each command loads its own code.
  */
-export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+export async function runCli(argv: readonly string[], processIo: Io): Promise<number> {
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
-    io.stdout.write(`${__VERSION__}\n`);
+    processIo.stdout.write(`${__VERSION__}\n`);
     return ExitCode.ok;
   }
+  // From here on, every write is redacted (and every stderr line sanitised): see src/edge.ts.
+  const io = guardedIo(processIo);
   try {
     return await (await import('./program.js')).parseAndRun(argv, io);
   } catch (error) {
@@ -21,7 +23,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       return ExitCode.interrupted;
     }
     const message = error instanceof CliError ? error.message : error instanceof Error ? error.message : String(error);
-    io.stderr.write(`openrouter-usage: internal error: ${redact(message)}\n`);
+    io.stderr.write(`openrouter-usage: internal error: ${message}\n`);
     return ExitCode.internal;
   }
 }

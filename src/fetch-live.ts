@@ -1,16 +1,14 @@
 import { openMetaCache } from './analytics-cache.js';
 import { fetchKeyList, type NamedKey } from './api/client.js';
 import type { KeyListItem } from './api/schemas.js';
-import { isCacheable, readCache, writeCache } from './cache.js';
+import { isCacheable } from './cache.js';
 import type { Fetched, LiveSettings } from './commands/answers.js';
-import { configWarnings } from './commands/output.js';
 import { CliError } from './errors.js';
 import { gatherResponses } from './gather.js';
 import { HttpClient } from './http.js';
 import { planAnalytics } from './insights/window.js';
 import type { Io } from './io.js';
 import type { CliOptions, CommonOptions } from './options.js';
-import { redact } from './redact.js';
 import type { Warning } from './report.js';
 
 /**
@@ -19,10 +17,11 @@ import type { Warning } from './report.js';
  */
 export async function fetchReportAnswers(settings: LiveSettings, options: CliOptions, io: Io, signal: AbortSignal | undefined): Promise<Fetched> {
   const started = io.now();
-  const warnings = configWarnings(settings.credentials.warnings);
-  const { cacheFile } = settings;
-  if (cacheFile && options.cache! > 0) {
-    const entry = readCache(cacheFile);
+  const warnings = settings.warnings;
+  const { cache } = settings;
+  if (cache && options.cache! > 0) {
+    // Validated on read; an entry that fails is deleted and counts as a miss, so it is fetched again.
+    const entry = cache.read();
     const age = entry ? started - Date.parse(entry.fetchedAt) : Infinity;
     if (entry && age >= 0 && age < options.cache! * 1000) {
       return { responses: entry.responses, warnings, fetchedAt: new Date(entry.fetchedAt), fromCache: true };
@@ -38,7 +37,7 @@ export async function fetchReportAnswers(settings: LiveSettings, options: CliOpt
     // Lets the keep-alive sockets go, so the process ends as soon as the report is written.
     await http.close();
     const fetchedAt = new Date(io.now());
-    if (cacheFile && isCacheable(responses)) writeCache(cacheFile, { version: 1, fetchedAt: fetchedAt.toISOString(), responses });
+    if (cache && isCacheable(responses)) cache.write({ version: 1, fetchedAt: fetchedAt.toISOString(), responses });
     return { responses, warnings, fetchedAt, fromCache: false };
   } catch (error) {
     await http.destroy();
@@ -79,7 +78,13 @@ function client(options: CommonOptions, baseUrl: string, signal: AbortSignal | u
     // Durations run on the real clock, whatever io says today is.
     deadlineAt: Date.now() + options.deadline * 1000,
     signal,
-    debug: options.debug ? (line: string) => io.stderr.write(`debug: ${redact(line)}\n`) : undefined,
+    debug: options.debug ? (line: string) => io.stderr.write(`debug: ${line}\n`) : undefined,
     userAgent: `openrouter-usage/${__VERSION__}`,
+    // From the run's environment, in the precedence curl and undici give them (lower case first).
+    proxy: {
+      httpProxy: io.env.http_proxy || io.env.HTTP_PROXY || '',
+      httpsProxy: io.env.https_proxy || io.env.HTTPS_PROXY || '',
+      noProxy: io.env.no_proxy || io.env.NO_PROXY || '',
+    },
   });
 }

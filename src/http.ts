@@ -1,16 +1,25 @@
+import type { LookupAddress } from 'node:dns';
 import { setFlagsFromString } from 'node:v8';
-import type { Dispatcher, EnvHttpProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
 import connect from 'undici/lib/api/api-connect.js';
 import request from 'undici/lib/api/api-request.js';
+import AgentClass from 'undici/lib/dispatcher/agent.js';
 import DispatcherBase from 'undici/lib/dispatcher/dispatcher.js';
 import EnvHttpProxyAgentClass from 'undici/lib/dispatcher/env-http-proxy-agent.js';
-import retryInterceptor from 'undici/lib/interceptor/retry.js';
+import PoolClass from 'undici/lib/dispatcher/pool.js';
+import { loopbackAddress } from './config.js';
 import { CliError } from './errors.js';
-import { redact } from './redact.js';
-import { decideRetry, MAX_ATTEMPTS, RETRY_STATUSES, type Headers, type RetryDecision } from './retry-policy.js';
+import { decideRetry, RETRY_STATUSES, type Headers, type RetryDecision } from './retry-policy.js';
 
 /** A body larger than this is not an OpenRouter answer; stop reading rather than fill memory. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+/** Proxy settings, as the run's environment gives them ('' for none): never read from the process. */
+export interface ProxySettings {
+  httpProxy: string;
+  httpsProxy: string;
+  noProxy: string;
+}
 
 export interface HttpOptions {
   baseUrl: string;
@@ -23,6 +32,8 @@ export interface HttpOptions {
   /** Receives one line per attempt, for --debug. Never given a key. */
   debug?: ((line: string) => void) | undefined;
   userAgent: string;
+  /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY; a loopback base URL never goes through a proxy. */
+  proxy?: ProxySettings | undefined;
 }
 
 export interface HttpResponse {
@@ -31,15 +42,22 @@ export interface HttpResponse {
   text: string;
 }
 
+/** How one attempt ended: an answer to hand back, or a failure to judge (retry, or give up with it). */
+type Attempt = { ok: true; response: HttpResponse } | { ok: false; error: unknown; status?: number; headers?: Headers };
+
 /**
  * A JSON client for one base URL: GET, and POST for the analytics query. Any HTTP status that is
- * not worth retrying (200, 401, 403, 404...) resolves, so the caller can read the error body;
- * retryable failures that outlast the policy reject with a CliError.
+ * not worth retrying (200, 401, 403, 404...) resolves, so the caller can read the error body; retryable failures
+ * that outlast the policy reject with a CliError.
+ *
+ * Retries are this class's own loop, one attempt at a time, each counted, whatever failed: a
+ * refused or dropped connection (a proxy that accepts and hangs up), a status worth retrying, or a
+ * body cut off. undici's retry interceptor is not used: it crashed on an informational response
+ * (103 Early Hints) before the 200, and would resume a cut-off JSON body with Range requests.
  */
 export class HttpClient {
   readonly #options: HttpOptions;
-  readonly #dispatcher: Dispatcher;
-  readonly #agent: EnvHttpProxyAgent;
+  readonly #agent: Dispatcher;
   /**
    * One signal for the whole run (the deadline, or Ctrl-C), held by this client. Node 20 can
    * garbage-collect a timer behind `AbortSignal.timeout`/`AbortSignal.any` that nothing else
@@ -59,15 +77,16 @@ export class HttpClient {
     if (signal?.aborted) this.#deadline.abort(signal.reason);
     else signal?.addEventListener('abort', () => this.#deadline.abort(signal.reason), { once: true });
     prepareUndici();
-    // The env proxy agent honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY like curl does.
-    this.#agent = new EnvHttpProxyAgentClass({
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      connect: { timeout: options.timeoutMs },
-    });
-    // POST is retried too: the only POST this tool sends is the analytics query, which reads and
-    // changes nothing, so asking it again after a 408, 429, 5xx or a dropped connection is safe.
-    this.#dispatcher = this.#agent.compose(retryInterceptor({ statusCodes: [...RETRY_STATUSES], methods: ['GET', 'POST'], maxRetries: MAX_ATTEMPTS - 1 }));
+    const timeouts = { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs };
+    if (loopbackAddress(new URL(options.baseUrl).hostname) !== undefined) {
+      // This machine: never through a proxy (a plain-http key would cross it in clear), and
+      // `localhost` pinned to its loopback address rather than asked of whatever resolver is set up.
+      this.#agent = new AgentClass({ ...timeouts, connect: { timeout: options.timeoutMs, lookup: loopbackLookup } });
+    } else {
+      // Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY like curl does, from the run's environment.
+      const proxy = options.proxy ?? { httpProxy: '', httpsProxy: '', noProxy: '' };
+      this.#agent = new EnvHttpProxyAgentClass({ ...timeouts, connect: { timeout: options.timeoutMs }, ...proxy, clientFactory: proxyClient });
+    }
   }
 
   get(path: string, key: string, query?: Record<string, string>): Promise<HttpResponse> {
@@ -77,24 +96,42 @@ export class HttpClient {
   }
 
   /**
-   * POSTs `body` as JSON, under the same retry policy as GET (408, 429 and 5xx retried, Retry-After
-   * honoured, one deadline). Only for requests that are safe to repeat: every caller's must be
-   * idempotent (the analytics query is: it reads, and the same body asks the same question).
+   * POSTs `body` as JSON under the same retry loop as GET (408, 429 and 5xx retried, Retry-After
+   * honoured, one deadline). Only for requests that are safe to repeat: the analytics query is
+   * idempotent (it reads, and the same body asks the same question), so a retry cannot do harm.
    */
   post(path: string, key: string, body: unknown): Promise<HttpResponse> {
     return this.#send('POST', new URL(this.#options.baseUrl + path), path, key, JSON.stringify(body));
   }
 
   async #send(method: 'GET' | 'POST', url: URL, path: string, key: string, body: string | undefined): Promise<HttpResponse> {
-    const budget = { attempts: 0 };
-    // undici's RetryHandler can only resume a body cut off mid-stream with a Range request, which
-    // makes no sense for JSON; we decline that in the callback and ask again from the start here.
-    for (;;) {
-      const outcome = await this.#attempt(method, url, path, key, body, budget);
-      if (outcome.ok) return outcome.response;
-      const decision = this.#decide(budget.attempts, undefined, outcome.code);
-      if (!decision.retry) throw this.#failure(path, outcome.error, decision, budget.attempts);
-      await sleep(decision.delayMs, this.#signal());
+    const debug = this.#options.debug;
+    for (let attempt = 1; ; attempt++) {
+      const started = Date.now();
+      const outcome = await this.#attempt(method, url, path, key, body);
+      const elapsed = Date.now() - started;
+      if (outcome.ok) {
+        debug?.(`${method} ${path} attempt ${attempt}: HTTP ${outcome.response.status} after ${elapsed} ms, ${Buffer.byteLength(outcome.response.text)} bytes`);
+        return outcome.response;
+      }
+      if (this.#deadline.signal.aborted) throw this.#failure(path, this.#deadline.signal.reason, undefined, undefined, attempt);
+      const code = outcome.status === undefined ? errorCode(outcome.error) : undefined;
+      const decision = decideRetry({
+        attempt,
+        status: outcome.status,
+        errorCode: code,
+        headers: outcome.headers,
+        now: Date.now(),
+        deadlineAt: this.#options.deadlineAt,
+      });
+      const what = outcome.status !== undefined ? `HTTP ${outcome.status}` : (code ?? errorMessage(outcome.error));
+      debug?.(`${method} ${path} attempt ${attempt}: ${what} after ${elapsed} ms` + (decision.retry ? `, retrying in ${decision.delayMs} ms` : ', giving up'));
+      if (!decision.retry) throw this.#failure(path, outcome.error, outcome.status, decision, attempt);
+      try {
+        await sleep(decision.delayMs, this.#deadline.signal);
+      } catch (reason) {
+        throw this.#failure(path, reason, undefined, undefined, attempt);
+      }
     }
   }
 
@@ -110,64 +147,14 @@ export class HttpClient {
     return this.#agent.destroy();
   }
 
-  #signal(): AbortSignal {
-    return this.#deadline.signal;
-  }
-
-  #decide(attempt: number, status: number | undefined, errorCode: string | undefined, headers?: Headers): RetryDecision {
-    return decideRetry({ attempt, status, errorCode, headers, now: Date.now(), deadlineAt: this.#options.deadlineAt });
-  }
-
-  async #attempt(
-    method: 'GET' | 'POST',
-    url: URL,
-    path: string,
-    key: string,
-    body: string | undefined,
-    budget: { attempts: number },
-  ): Promise<{ ok: true; response: HttpResponse } | { ok: false; error: unknown; code: string | undefined }> {
-    const signal = this.#signal();
-    let responded = false;
-    let started = Date.now();
-    let lastDecision: RetryDecision | undefined;
-    const debug = this.#options.debug;
-
-    const retry = (error: Error, _context: unknown, callback: (result?: Error | null) => void): void => {
-      budget.attempts += 1;
-      const status = (error as { statusCode?: number }).statusCode;
-      const code = status === undefined ? errorCode(error) : undefined;
-      if (responded) {
-        debug?.(`${method} ${path} attempt ${budget.attempts}: body cut off after ${Date.now() - started} ms (${code ?? error.message})`);
-        callback(error);
-        return;
-      }
-      const headers = (error as { headers?: Headers }).headers;
-      const decision = this.#decide(budget.attempts, status, code, headers);
-      lastDecision = decision;
-      const what = status !== undefined ? `HTTP ${status}` : (code ?? error.message);
-      debug?.(
-        `${method} ${path} attempt ${budget.attempts}: ${what} after ${Date.now() - started} ms` +
-          (decision.retry ? `, retrying in ${decision.delayMs} ms` : ', giving up'),
-      );
-      if (!decision.retry) {
-        callback(error);
-        return;
-      }
-      sleep(decision.delayMs, signal).then(
-        () => {
-          started = Date.now();
-          callback(null);
-        },
-        (reason: unknown) => callback(reason instanceof Error ? reason : new Error(String(reason))),
-      );
-    };
-
+  async #attempt(method: 'GET' | 'POST', url: URL, path: string, key: string, body: string | undefined): Promise<Attempt> {
+    let response: Dispatcher.ResponseData;
     try {
-      const response = await request.call(this.#dispatcher, {
+      response = await request.call(this.#agent, {
         origin: url.origin,
         path: url.pathname + url.search,
         method,
-        signal,
+        signal: this.#deadline.signal,
         headers: {
           authorization: `Bearer ${key}`,
           accept: 'application/json',
@@ -175,30 +162,33 @@ export class HttpClient {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body }),
-        retryOptions: { retry },
-      } as Dispatcher.RequestOptions);
-      responded = true;
+      });
+    } catch (error) {
+      return { ok: false, error };
+    }
+    const { statusCode: status, headers } = response;
+    if (RETRY_STATUSES.includes(status)) {
+      // Worth another try (or, after the last, a failure that names the status): the body is not needed.
+      response.body.on('error', () => undefined).destroy();
+      return { ok: false, error: undefined, status, headers };
+    }
+    try {
       const text = await readBody(response.body, this.#options.timeoutMs, path);
-      budget.attempts += 1;
-      debug?.(`${method} ${path} attempt ${budget.attempts}: HTTP ${response.statusCode} after ${Date.now() - started} ms, ${Buffer.byteLength(text)} bytes`);
-      return { ok: true, response: { status: response.statusCode, headers: response.headers, text } };
+      return { ok: true, response: { status, headers, text } };
     } catch (error) {
       if (error instanceof CliError) throw error;
-      if (!responded) throw this.#failure(path, error, lastDecision, budget.attempts);
-      // A body cut off by the network went through `retry` above and was counted there; one too slow as a whole (readBody's own timer) was not.
-      if (errorCode(error) === 'UND_ERR_ATTEMPT_TIMEOUT') budget.attempts += 1;
-      return { ok: false, error, code: errorCode(error) ?? 'UND_ERR_SOCKET' };
+      // Cut off mid-body: asked again from the start, as a connection failure.
+      return { ok: false, error: errorCode(error) ? error : Object.assign(new Error('body cut off'), { code: 'UND_ERR_SOCKET', cause: error }) };
     }
   }
 
-  #failure(path: string, error: unknown, decision: RetryDecision | undefined, attempts: number): CliError {
+  #failure(path: string, error: unknown, status: number | undefined, decision: RetryDecision | undefined, attempts: number): CliError {
     const { signal } = this.#options;
     if (signal?.aborted) return new CliError('aborted', 'interrupted', { endpoint: path });
     const name = (error as { name?: string } | undefined)?.name;
     if (name === 'TimeoutError' || (name === 'AbortError' && Date.now() >= this.#options.deadlineAt - 50)) {
       return new CliError('timeout', `${path}: no complete answer within the run's deadline; giving up`, { endpoint: path });
     }
-    const status = (error as { statusCode?: number } | undefined)?.statusCode;
     const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
     if (status !== undefined) {
       if (decision && !decision.retry && (decision.reason === 'wait-too-long' || decision.reason === 'deadline')) {
@@ -216,9 +206,49 @@ export class HttpClient {
     }
     const code = errorCode(error);
     if (code?.includes('TIMEOUT')) return new CliError('timeout', `${path}: timed out (${describeCode(code)}) after ${tries}`, { endpoint: path });
-    const message = error instanceof Error ? error.message : String(error);
-    return new CliError('network', redact(`${path}: network error (${code ? describeCode(code) : message}) after ${tries}`), { endpoint: path });
+    return new CliError('network', `${path}: network error (${code ? describeCode(code) : errorMessage(error)}) after ${tries}`, { endpoint: path });
   }
+}
+
+/**
+ * The connection pool to a proxy, with one change: a CONNECT the proxy hangs up on fails the request
+ * as `UND_ERR_PROXY`. undici reports it as a socket error, which its client takes for a recoverable
+ * one and answers by connecting again at once, forever: tens of thousands of connections in seconds,
+ * deaf to the deadline and Ctrl-C. As a failure of its own, it is one attempt of our retry loop.
+ */
+function proxyClient(origin: URL, options: object): Dispatcher {
+  const pool = new PoolClass(origin, options);
+  const connect = pool.connect.bind(pool);
+  Object.assign(pool, {
+    connect: async (params: Dispatcher.ConnectOptions) => {
+      try {
+        return await connect(params);
+      } catch (error) {
+        const code = errorCode(error);
+        if (code === undefined || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') {
+          throw Object.assign(new Error('the proxy closed the connection', { cause: error }), { code: 'UND_ERR_PROXY' });
+        }
+        throw error;
+      }
+    },
+  });
+  return pool;
+}
+
+/** `localhost` is this machine: answered here, never by a resolver (see config.ts, loopbackAddress). */
+function loopbackLookup(
+  hostname: string,
+  options: { all?: boolean | undefined },
+  callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+): void {
+  const address = loopbackAddress(hostname) ?? '127.0.0.1';
+  const family = address.includes(':') ? 6 : 4;
+  if (options.all) callback(null, [{ address, family }]);
+  else callback(null, address, family);
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 let prepared = false;
@@ -259,6 +289,7 @@ const CODE_TEXT: Record<string, string> = {
   ENOTFOUND: 'host not found',
   EAI_AGAIN: 'DNS lookup failed',
   UND_ERR_SOCKET: 'connection closed early',
+  UND_ERR_PROXY: 'the proxy closed the connection',
   UND_ERR_CLOSED: 'connection closed',
   UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
   UND_ERR_HEADERS_TIMEOUT: 'no response',

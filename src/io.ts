@@ -1,3 +1,5 @@
+import type { Redaction } from './redact.js';
+
 /**
  * Everything the CLI takes from the process it runs in, handed in by the entry: tests pass their
  * own (captured streams, a fixed clock, a chosen terminal) and run the whole CLI in-process.
@@ -23,6 +25,11 @@ export interface Io {
   colorLevel?: number | undefined;
   /** The user's id, for refusing a cache directory someone else controls; undefined where there is none. */
   uid?: number | undefined;
+  /**
+   * Set by the entry (src/edge.ts): the run's redactor, which every write above already goes
+   * through. A command adds the keys it resolves from files; JSON output redacts its strings with it.
+   */
+  redaction?: Redaction | undefined;
 }
 
 /** Resolves once the text has been handed to the stream, so the exit code follows the output. */

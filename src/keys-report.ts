@@ -1,4 +1,5 @@
 import type { KeyListItem } from './api/schemas.js';
+import { CliError } from './errors.js';
 import { cleanSum } from './format.js';
 import type { Totals, Warning } from './report.js';
 
@@ -34,13 +35,27 @@ export function buildKeysReport(
   const rows = items.map(toRow);
   const listed = options.includeDisabled ? rows : rows.filter((row) => !row.disabled);
   listed.sort((a, b) => b.usage.month - a.usage.month || b.usage.today - a.usage.today || (a.name ?? '').localeCompare(b.name ?? ''));
-  const sum = (pick: (t: Totals) => number) => cleanSum(listed.reduce((total, row) => total + pick(row.usage), 0));
+  const sum = (pick: (t: Totals) => number, field: string) => {
+    const total = cleanSum(listed.reduce((subtotal, row) => subtotal + pick(row.usage), 0));
+    if (!Number.isFinite(total)) {
+      throw new CliError('invalid-response', `/keys: invalid response: the keys' ${field} add up to more than a number can hold`, { endpoint: '/keys' });
+    }
+    return total;
+  };
   return {
     demo: options.demo,
     generatedAt: options.now.toISOString(),
     includeDisabled: options.includeDisabled,
     keys: listed,
-    totals: { keys: listed.length, usage: { today: sum((t) => t.today), week: sum((t) => t.week), month: sum((t) => t.month), total: sum((t) => t.total) } },
+    totals: {
+      keys: listed.length,
+      usage: {
+        today: sum((t) => t.today, 'usage_daily'),
+        week: sum((t) => t.week, 'usage_weekly'),
+        month: sum((t) => t.month, 'usage_monthly'),
+        total: sum((t) => t.total, 'usage'),
+      },
+    },
     hiddenDisabled: rows.length - listed.length,
     warnings: options.warnings,
   };

@@ -14,7 +14,6 @@ import {
   type CliOptions,
   type KeysOptions,
 } from './options.js';
-import { redact } from './redact.js';
 
 const EXIT_CODES = `Exit codes:
   0  report printed (a part that could not be fetched is named in a warning)
@@ -132,7 +131,7 @@ async function runGuarded(io: Io, body: () => Promise<number>): Promise<number> 
       return ExitCode.interrupted;
     }
     const failure = toCliError(error);
-    io.stderr.write(`openrouter-usage: ${redact(failure.message)}\n`);
+    io.stderr.write(`openrouter-usage: ${failure.message}\n`);
     return failure.exitCode;
   }
 }
@@ -175,7 +174,7 @@ export async function parseAndRun(argv: readonly string[], io: Io): Promise<numb
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return ExitCode.ok;
       const message = (usageMessage ?? error.message).replace(/^error: /, '');
-      io.stderr.write(`openrouter-usage: ${redact(message)} (see --help)\n`);
+      io.stderr.write(`openrouter-usage: ${message} (see --help)\n`);
       return ExitCode.usage;
     }
     if (error instanceof CliError) throw error;

@@ -15,6 +15,12 @@ import { escapeSequenceLength } from './sanitize.js';
 
 export type Redactor = (text: string) => string;
 
+/** This run's redactor, and the way to teach it the keys a command finds after the run began. */
+export interface Redaction {
+  add(keys: readonly (string | undefined)[]): void;
+  redact: Redactor;
+}
+
 /** What a configured key becomes. */
 export const REDACTED = '[redacted]';
 
@@ -199,22 +205,4 @@ export function redactStrings<T>(value: T, redact: Redactor): T {
     return Object.fromEntries(Object.entries(value).map(([name, item]) => [redact(name), redactStrings(item, redact)])) as T;
   }
   return value;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The process-wide API callers still use. Kept until every caller holds a redactor of its own run.
-
-const registered = new Set<string>();
-let registeredRedactor: Redactor = createRedactor([]);
-
-/** @deprecated Build a redactor per run with createRedactor(keys). */
-export function registerSecret(secret: string | undefined): void {
-  if (!secret || secret.length < MIN_SECRET || registered.has(secret)) return;
-  registered.add(secret);
-  registeredRedactor = createRedactor([...registered]);
-}
-
-/** @deprecated Build a redactor per run with createRedactor(keys). */
-export function redact(text: string): string {
-  return registeredRedactor(text);
 }

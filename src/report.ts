@@ -2,7 +2,8 @@ import type { AnalyticsOutcome } from './api/analytics.js';
 import type { ActivityRow, CreditsData, KeyData, KeyListItem } from './api/schemas.js';
 import { utcDay } from './dates.js';
 import { CliError, type Failure } from './errors.js';
-import { cleanSum } from './format.js';
+import { nonFiniteField } from './finite.js';
+import { cleanSum, formatUsd } from './format.js';
 import { accountTotals, type AccountTotals } from './insights/account.js';
 import { analyticsAccount, analyticsBreakdown, forecastOf, modelNames, type Forecast } from './insights/analytics.js';
 import { activityWindow, type WindowRequest } from './insights/window.js';
@@ -120,7 +121,8 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
   const request: WindowRequest = options.window ?? { days: options.days, by: 'model' };
   const analytics = responses.analytics;
   const answers = analytics?.status === 'ok' ? analytics.value : undefined;
-  let account = section(responses.keys, 'keys', warnings, accountTotals);
+  const keyUsage: Totals | null = management ? null : { today: key.usage_daily, week: key.usage_weekly, month: key.usage_monthly, total: key.usage };
+  let account = consistentAccount(section(responses.keys, 'keys', warnings, accountTotals), keyUsage, warnings);
   const credits = section(responses.credits, 'credits', warnings, (data) => ({
     total: data.total_credits,
     used: data.total_usage,
@@ -144,7 +146,6 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
       return b;
     });
   }
-  const keyUsage: Totals | null = management ? null : { today: key.usage_daily, week: key.usage_weekly, month: key.usage_monthly, total: key.usage };
   const report: Report = {
     demo: options.demo,
     generatedAt: (options.generatedAt ?? now).toISOString(),
@@ -175,6 +176,17 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
   // With analytics the breakdown holds today and the account totals hold deleted keys: nothing to explain.
   if (!answers && responses.activity.status === 'ok' && breakdown.status === 'ok') {
     report.discrepancy = discrepancyOf(report, monthToDateFromRows(responses.activity.value, utcDay(now)), breakdown.value.scope) ?? null;
+  }
+  // Each part's sums were checked in `section`; what is left are figures made across parts.
+  const overflow = nonFiniteField({
+    key: report.key,
+    runway: report.runway,
+    discrepancy: report.discrepancy,
+    // Analytics' sums are made here, not in a `section`.
+    ...(answers ? { account: report.account.status === 'ok' ? report.account.value.usage : null, forecast: report.forecast } : {}),
+  });
+  if (overflow) {
+    throw new CliError('invalid-response', `invalid response: ${overflow} is not a finite number (the amounts sent are too large to work with)`);
   }
   let thresholdFailure: CliError | undefined;
   try {
@@ -308,7 +320,14 @@ function section<T, U>(outcome: Outcome<T>, source: Warning['source'], warnings:
   let error: Failure;
   if (outcome.status === 'ok') {
     try {
-      return { status: 'ok', value: map(outcome.value) };
+      const value = map(outcome.value);
+      const overflow = nonFiniteField(value);
+      if (overflow) {
+        throw new CliError('invalid-response', `/${source}: invalid response: ${overflow} is not a finite number (the amounts sent are too large to add up)`, {
+          endpoint: `/${source}`,
+        });
+      }
+      return { status: 'ok', value };
     } catch (thrown) {
       if (!(thrown instanceof CliError)) throw thrown;
       error = thrown;
@@ -317,6 +336,27 @@ function section<T, U>(outcome: Outcome<T>, source: Warning['source'], warnings:
     error = outcome.error;
   }
   warnings.push({ source, message: error.message });
+  return { status: 'failed', error };
+}
+
+/** Below this, the two live figures differ by less than the half cent they are shown to. */
+const HALF_CENT = 0.005;
+
+/**
+ * The account's live totals add up every key /keys lists, this key among them, so they can never
+ * be below this key's own: when they are (an empty or partial list), they are not the account's,
+ * and are said to be unavailable rather than shown.
+ */
+function consistentAccount(account: Outcome<AccountTotals>, keyUsage: Totals | null, warnings: Warning[]): Outcome<AccountTotals> {
+  if (account.status !== 'ok' || !keyUsage) return account;
+  const period = (['today', 'week', 'month'] as const).find((p) => account.value.usage[p] < keyUsage[p] - HALF_CENT);
+  if (!period) return account;
+  const error = new CliError(
+    'invalid-response',
+    `/keys: the account's live ${period} total (${formatUsd(account.value.usage[period])} over ${account.value.keys} listed keys) is below this key's own (${formatUsd(keyUsage[period])}); account totals not shown`,
+    { endpoint: '/keys' },
+  );
+  warnings.push({ source: 'keys', message: error.message });
   return { status: 'failed', error };
 }
 

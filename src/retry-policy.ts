@@ -25,6 +25,7 @@ const RETRY_ERROR_CODES: readonly string[] = [
   'EPIPE',
   'ETIMEDOUT',
   'UND_ERR_SOCKET',
+  'UND_ERR_PROXY',
   'UND_ERR_CLOSED',
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
@@ -38,19 +39,28 @@ function header(headers: Headers | undefined, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** Below this an `X-RateLimit-Reset` is seconds to wait; below the next, epoch seconds; above, epoch ms. */
+const EPOCH_SECONDS = 1e9;
+const EPOCH_MS = 1e12;
+
 /**
  * The wait a server asked for, in ms: `retry-after-ms` first, then `retry-after` as seconds
- * or an HTTP date (the order OpenRouter's own SDK reads them in). Undefined when absent or unreadable.
+ * or an HTTP date (the order OpenRouter's own SDK reads them in), then `x-ratelimit-reset`, the
+ * moment OpenRouter's 429s say the limit resets (epoch milliseconds; epoch seconds, as other
+ * services send it, when the number is that small). Undefined when absent or unreadable.
  */
 export function requestedWaitMs(headers: Headers | undefined, now: number): number | undefined {
   const ms = header(headers, 'retry-after-ms');
   if (ms !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(ms)) return Math.ceil(Number(ms));
   const after = header(headers, 'retry-after');
-  if (after === undefined || after.trim() === '') return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(after)) return Math.ceil(Number(after) * 1000);
-  const date = Date.parse(after);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+  if (after !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(after)) return Math.ceil(Number(after) * 1000);
+  const date = after === undefined || after.trim() === '' ? NaN : Date.parse(after);
+  if (!Number.isNaN(date)) return Math.max(0, date - now);
+  const reset = header(headers, 'x-ratelimit-reset');
+  if (reset === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(reset)) return undefined;
+  const value = Number(reset);
+  const at = value >= EPOCH_MS ? value : value >= EPOCH_SECONDS ? value * 1000 : now + value * 1000;
+  return Math.max(0, Math.ceil(at - now));
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random, so parallel clients spread out. */

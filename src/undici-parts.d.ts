@@ -1,6 +1,6 @@
 /*
  * undici's package entry loads every feature it has (fetch, WebSocket, caches, mocks...); importing
- * only the three modules this tool uses halves start-up. undici has no `exports` map, so these deep
+ * only the modules this tool uses halves start-up. undici has no `exports` map, so these deep
  * paths are public files; their types are the ones undici publishes for the same classes.
  */
 declare module 'undici/lib/dispatcher/env-http-proxy-agent.js' {
@@ -9,10 +9,10 @@ declare module 'undici/lib/dispatcher/env-http-proxy-agent.js' {
   export default EnvHttpProxyAgentClass;
 }
 
-declare module 'undici/lib/interceptor/retry.js' {
-  import type { interceptors } from 'undici';
-  const retry: typeof interceptors.retry;
-  export default retry;
+declare module 'undici/lib/dispatcher/agent.js' {
+  import type { Agent } from 'undici';
+  const AgentClass: typeof Agent;
+  export default AgentClass;
 }
 
 declare module 'undici/lib/api/api-request.js' {
@@ -30,4 +30,10 @@ declare module 'undici/lib/api/api-connect.js' {
 declare module 'undici/lib/dispatcher/dispatcher.js' {
   const DispatcherClass: { prototype: object };
   export default DispatcherClass;
+}
+
+declare module 'undici/lib/dispatcher/pool.js' {
+  import type { Pool } from 'undici';
+  const PoolClass: typeof Pool;
+  export default PoolClass;
 }

@@ -3,7 +3,8 @@
 import { Chalk } from 'chalk';
 import { describe, expect, test } from 'vitest';
 import { demoResponses } from '../src/demo/responses.js';
-import { csvField, renderCsv, renderKeysCsv } from '../src/render/csv.js';
+import { renderCsv, renderKeysCsv } from '../src/render/csv.js';
+import { csvCell } from '../src/sanitize.js';
 import { renderJson } from '../src/render/json.js';
 import { renderKeysJson } from '../src/render/json.js';
 import { renderKeysText } from '../src/render/keys.js';
@@ -105,10 +106,17 @@ describe('CSV quoting (RFC 4180)', () => {
     ['plain', 'plain'],
     ['a,b', '"a,b"'],
     ['say "hi"', '"say ""hi"""'],
-    ['two\nlines', '"two\nlines"'],
+    // One line per row: a line break inside a foreign string becomes a space.
+    ['two\nlines', 'two lines'],
     [null, ''],
     [0.1, '0.1'],
-  ])('%j → %j', (value, expected) => expect(csvField(value)).toBe(expected));
+    [-0.5, '-0.5'],
+    ['=cmd|', "'=cmd|"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['+1', "'+1"],
+    ['=HYPERLINK("http://e","x")', '"\'=HYPERLINK(""http://e"",""x"")"'],
+  ])('%j → %j', (value, expected) => expect(csvCell(value)).toBe(expected));
 
   test('a header and CRLF line ends; no breakdown means the header alone', () => {
     const none = buildReport({ ...responses, activity: { status: 'needs-management-key' } }, { days: 7, now, demo: false, configWarnings: [] });

@@ -313,3 +313,80 @@ describe('fuzzed responses through the built CLI', () => {
     expect(runs).toBe(15);
   }, 60_000);
 });
+
+describe('hostile strings in every string field of every endpoint, through the CLI', () => {
+  test('no output of any format holds a control character, escape sequence, bidi control, live markdown or key material', async () => {
+    const { startStandIn, API_KEY, MGMT_KEY } = await import('./server.js');
+    const { runCli } = await import('./run-cli.js');
+    const { HOSTILE_FRAGMENTS, expectCleanOutput } = await import('./hostile-output.js');
+    const hostile = fc
+      .array(
+        fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_FRAGMENTS) },
+          { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) },
+          { weight: 1, arbitrary: fc.constantFrom('openai/gpt-4.1', 'Anthropic', 'monthly', '') },
+        ),
+        { minLength: 1, maxLength: 4 },
+      )
+      .map((parts) => parts.join(''));
+    const amount = fc.double({ min: 0, max: 1000, noNaN: true });
+    const keyInfo = fc.record({ label: hostile, limit_reset: fc.option(hostile, { nil: null }), creator_user_id: hostile });
+    const keyItem = fc.record({ hash: hostile, name: hostile, label: hostile, limit_reset: fc.option(hostile, { nil: null }), usage_daily: amount });
+    const row = fc.record({
+      date: fc.integer({ min: 1, max: 7 }),
+      model: hostile,
+      model_permaslug: hostile,
+      endpoint_id: hostile,
+      provider_name: hostile,
+      usage: amount,
+    });
+    const message = fc.option(hostile, { nil: undefined });
+    const now = new Date('2026-03-10T15:00:00Z');
+    const standIn = await startStandIn({ now });
+    const base = { key: standIn.data.apiKeyInfo, item: standIn.data.keys[0]!, row: standIn.data.activity[0]! };
+    const env = { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY, OPENROUTER_BASE_URL: standIn.url, FAKE_CLOCK_NOW: now.toISOString() };
+    const runs: [string[], 'text' | 'json' | 'markdown' | 'csv' | 'oneline'][] = [
+      [['--top', '0', '--details'], 'text'],
+      [['--json'], 'json'],
+      [['--format', 'markdown', '--by', 'provider'], 'markdown'],
+      [['--format', 'markdown', '--full-names'], 'markdown'],
+      [['--format', 'csv'], 'csv'],
+      [['--format', 'oneline'], 'oneline'],
+      [['keys', '--include-disabled'], 'text'],
+      [['keys', '--json'], 'json'],
+      [['keys', '--format', 'markdown'], 'markdown'],
+      [['keys', '--format', 'csv'], 'csv'],
+    ];
+    let checked = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          keyInfo,
+          fc.array(keyItem, { minLength: 1, maxLength: 4 }),
+          fc.array(row, { maxLength: 6 }),
+          message,
+          async (key, items, rows, said) => {
+            standIn.setData({
+              apiKeyInfo: { ...base.key, ...key, usage_daily: 0 },
+              keys: items.map((item) => ({ ...base.item, ...item })),
+              activity: rows.map((r) => ({ ...base.row, ...r, date: new Date(now.getTime() - r.date * 86_400_000).toISOString().slice(0, 10) })),
+            });
+            // Sometimes a part fails with the server's own words, which reach stderr and JSON's warnings.
+            standIn.setFault('/credits', said === undefined ? undefined : { status: 403, body: JSON.stringify({ error: { code: 403, message: said } }) });
+            for (const [args, format] of runs) {
+              const result = await runCli([...args, '--no-color'], { env });
+              expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+              expectCleanOutput(result.stdout, format, `${args.join(' ')} stdout`);
+              expectCleanOutput(result.stderr, 'text', `${args.join(' ')} stderr`);
+              checked += 1;
+            }
+          },
+        ),
+        { numRuns: 12 },
+      );
+    } finally {
+      await standIn.close();
+    }
+    expect(checked).toBe(12 * runs.length);
+  }, 120_000);
+});

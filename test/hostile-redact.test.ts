@@ -2,7 +2,7 @@
 // echoed back, and nothing else of the text is lost.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { createRedactor, redact, redactStrings, REDACTED, registerSecret, secretPart } from '../src/redact.js';
+import { createRedactor, redactStrings, REDACTED, secretPart } from '../src/redact.js';
 import { sanitize } from '../src/sanitize.js';
 import { API_KEY, fakeKey, maskKey, MGMT_KEY, secretOf } from './server.js';
 
@@ -145,8 +145,10 @@ test('redactStrings masks every string of a report, names included, and keeps ot
   expect(report.key.label).toContain(API_KEY);
 });
 
-test('the process-wide API still works, through the same matching', () => {
-  registerSecret('my-very-secret-value');
-  expect(redact('a my-very-secret-value b MY-VERY-SECRET-VALUE')).toBe(`a ${REDACTED} b ${REDACTED}`);
-  expect(redact('my-very-secret\u0000-value')).toBe(REDACTED);
+test('each redactor knows only its own keys: nothing is shared between runs in one process', () => {
+  const first = createRedactor(['my-very-secret-value']);
+  const second = createRedactor(['quite-unrelated-words']);
+  expect(first('a my-very-secret-value b MY-VERY-SECRET-VALUE')).toBe(`a ${REDACTED} b ${REDACTED}`);
+  expect(first('my-very-secret\u0000-value')).toBe(REDACTED);
+  expect(second('my-very-secret-value')).toBe('my-very-secret-value');
 });

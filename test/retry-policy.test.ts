@@ -17,7 +17,25 @@ describe('requestedWaitMs', () => {
     expect(requestedWaitMs({ 'retry-after': new Date(now + 3000).toUTCString() }, now)).toBe(3000);
     expect(requestedWaitMs({ 'retry-after': new Date(now - 3000).toUTCString() }, now)).toBe(0);
   });
+  test('X-RateLimit-Reset in epoch milliseconds, as OpenRouter sends it', () => {
+    expect(requestedWaitMs({ 'x-ratelimit-reset': String(now + 4000) }, now)).toBe(4000);
+    expect(requestedWaitMs({ 'x-ratelimit-reset': String(now - 4000) }, now)).toBe(0);
+  });
+  test('X-RateLimit-Reset in epoch seconds, or seconds to wait, when the number is that small', () => {
+    expect(requestedWaitMs({ 'x-ratelimit-reset': String(now / 1000 + 7) }, now)).toBe(7000);
+    expect(requestedWaitMs({ 'x-ratelimit-reset': '3' }, now)).toBe(3000);
+  });
+  test('retry-after-ms and retry-after win over X-RateLimit-Reset', () => {
+    expect(requestedWaitMs({ 'retry-after-ms': '250', 'x-ratelimit-reset': String(now + 9000) }, now)).toBe(250);
+    expect(requestedWaitMs({ 'retry-after': '1', 'x-ratelimit-reset': String(now + 9000) }, now)).toBe(1000);
+    expect(requestedWaitMs({ 'retry-after': 'soon', 'x-ratelimit-reset': String(now + 9000) }, now)).toBe(9000);
+  });
+  test('an X-RateLimit-Reset far away is a wait too long: the run ends at once', () => {
+    const decision = decideRetry({ attempt: 1, status: 429, headers: { 'x-ratelimit-reset': String(now + 60_000) }, now, deadlineAt: now + 45_000 });
+    expect(decision).toEqual({ retry: false, reason: 'wait-too-long', waitMs: 60_000 });
+  });
   test('absent or unreadable', () => {
+    expect(requestedWaitMs({ 'x-ratelimit-reset': 'tomorrow' }, now)).toBeUndefined();
     expect(requestedWaitMs({}, now)).toBeUndefined();
     expect(requestedWaitMs({ 'retry-after': 'soon' }, now)).toBeUndefined();
     expect(requestedWaitMs({ 'retry-after-ms': '-5' }, now)).toBeUndefined();

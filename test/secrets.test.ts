@@ -1,13 +1,13 @@
 // Keys never come out: not in errors, warnings, debug lines or the report, even when a server
 // or proxy echoes them back in bodies, messages or headers.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { redact, registerSecret } from '../src/redact.js';
+import { createRedactor } from '../src/redact.js';
 import { runCli } from './run-cli.js';
 import { API_KEY, MGMT_KEY, secretOf, startStandIn, type Fault, type FaultPath, type StandIn } from './server.js';
 
 describe('redact', () => {
-  test('removes registered secrets wherever they appear', () => {
-    registerSecret('my-very-secret-value');
+  const redact = createRedactor(['my-very-secret-value']);
+  test('removes the configured secrets wherever they appear', () => {
     expect(redact('a my-very-secret-value b my-very-secret-value')).toBe('a [redacted] b [redacted]');
   });
 

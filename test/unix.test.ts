@@ -2,11 +2,11 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BIN, makeSandbox } from './run-cli.js';
-import { API_KEY, MGMT_KEY, startStandIn, type StandIn } from './server.js';
+import { API_KEY, MGMT_KEY, startStandIn, type StandIn, WITHOUT_ANALYTICS } from './server.js';
 
 let standIn: StandIn;
 beforeAll(async () => {
-  standIn = await startStandIn();
+  standIn = await startStandIn({ modes: WITHOUT_ANALYTICS });
 });
 afterAll(() => standIn.close());
 
@@ -45,6 +45,26 @@ describe('Unix manners', () => {
       await run.cleanup();
     } finally {
       standIn.setData({ activity: (await import('./server.js')).defaultActivityRows(standIn.now) });
+    }
+  });
+
+  test('a reader of stderr that has gone (EPIPE on stderr): the report is printed, exit 0, no stack trace', async () => {
+    // --debug writes a line per attempt and /credits fails with a warning: plenty for stderr to meet EPIPE.
+    standIn.setFault('/credits', { status: 503 });
+    try {
+      const run = await start(['--debug', '--deadline', '20']);
+      run.child.stderr.destroy();
+      let stdout = '';
+      run.child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      const { code, signal } = await run.done;
+      expect(signal).toBeNull();
+      expect(code).toBe(0);
+      expect(stdout).toContain('Balance: unavailable (/credits failed; see the warning)');
+      expect(stdout).toMatch(/\* indicates live totals that may not yet appear in model breakdowns\.\n$/);
+      expect(stdout).not.toMatch(/^ {4}at /m);
+      await run.cleanup();
+    } finally {
+      standIn.setFault('/credits', undefined);
     }
   });
 

@@ -1,6 +1,6 @@
 import { CliError } from '../errors.js';
+import { formatCount } from '../format.js';
 import type { HttpClient, HttpResponse } from '../http.js';
-import { redact } from '../redact.js';
 import { sanitize } from '../sanitize.js';
 import * as schemas from './schemas.js';
 import type { ActivityRow, CreditsData, KeyData, KeyListItem } from './schemas.js';
@@ -18,8 +18,10 @@ async function getValid<T>(
   key: NamedKey,
   query: Record<string, string> | undefined,
   schema: (v: typeof schemas) => import('zod/mini').ZodMiniType<{ data: T }>,
+  received?: { bytes: number },
 ): Promise<T> {
   const response = await http.get(path, key.value, query);
+  if (received) received.bytes += Buffer.byteLength(response.text);
   return parseBody(path, expectOk(path, response, key), contentType(response), schema(schemas)).data;
 }
 
@@ -38,6 +40,18 @@ export function fetchActivity(http: HttpClient, key: NamedKey, apiKeyHash?: stri
 
 /** A guard against a server that ignores `offset` and returns the same page forever. */
 const MAX_KEY_PAGES = 200;
+/** Far more keys than any account holds, and far more bytes than they take: past either, the server is not listing keys. */
+export const MAX_KEYS = 10_000;
+export const MAX_KEY_LIST_BYTES = 32 * 1024 * 1024;
+
+/** The fields of a /keys item the reports read; a server that pads items with others costs no memory. */
+const KEY_FIELDS = Object.keys(schemas.keyListItemSchema.shape);
+
+function keptFields(item: KeyListItem): KeyListItem {
+  const kept: Record<string, unknown> = {};
+  for (const field of KEY_FIELDS) if (item[field] !== undefined) kept[field] = item[field];
+  return kept as KeyListItem;
+}
 
 /**
  * /keys answers with "the most recent 100 API keys" a page, paged by `offset`
@@ -53,11 +67,16 @@ const KEYS_PAGE_SIZE = 100;
 export async function fetchKeyList(http: HttpClient, key: NamedKey): Promise<KeyListItem[]> {
   const all: KeyListItem[] = [];
   const seen = new Set<string>();
+  const received = { bytes: 0 };
   for (let page = 0; page < MAX_KEY_PAGES; page += 1) {
-    const items = await getValid(http, '/keys', key, { include_disabled: 'true', offset: String(all.length) }, (v) => v.keyListSchema);
+    const items = await getValid(http, '/keys', key, { include_disabled: 'true', offset: String(all.length) }, (v) => v.keyListSchema, received);
     const fresh = items.filter((item) => !seen.has(item.hash));
     for (const item of fresh) seen.add(item.hash);
-    all.push(...fresh);
+    all.push(...fresh.map(keptFields));
+    if (all.length > MAX_KEYS || received.bytes > MAX_KEY_LIST_BYTES) {
+      const what = all.length > MAX_KEYS ? `more than ${formatCount(MAX_KEYS)} keys` : `more than ${MAX_KEY_LIST_BYTES / 1024 / 1024} MiB`;
+      throw new CliError('invalid-response', `/keys: invalid response: ${what} listed; stopped reading`, { endpoint: '/keys' });
+    }
     if (fresh.length === 0 || items.length < KEYS_PAGE_SIZE) return all;
   }
   throw new CliError('invalid-response', `/keys: invalid response: still more keys after ${MAX_KEY_PAGES} pages`, { endpoint: '/keys' });
@@ -104,7 +123,7 @@ function serverMessage(text: string): string | undefined {
     return undefined;
   }
   if (typeof message !== 'string' || message.trim() === '') return undefined;
-  return sanitize(redact(message), 160).replace(/\s+/g, ' ').trim();
+  return sanitize(message, 160).replace(/\s+/g, ' ').trim();
 }
 
 function safeOrigin(location: string): string | undefined {

@@ -1,4 +1,5 @@
-import { array, boolean, int, looseObject, nonnegative, nullable, number, optional, regex, string, type output } from 'zod/mini';
+import { array, boolean, int, looseObject, nonnegative, nullable, number, optional, refine, string, type output } from 'zod/mini';
+import { leadingCalendarDate } from '../calendar.js';
 
 /*
  * Shapes of OpenRouter's answers (see shared/openrouter-api.md). A field a printed figure needs is
@@ -44,8 +45,9 @@ export const creditsSchema = looseObject({
 });
 
 export const activityRowSchema = looseObject({
-  // A UTC day; some answers carry a time after it, which the day alone is read from.
-  date: string().check(regex(/^\d{4}-\d{2}-\d{2}/)),
+  // A real UTC day (never `2026-11-00`, which Date would roll into October); some answers carry a
+  // time after it, which the day alone is read from.
+  date: string().check(refine((text) => leadingCalendarDate(text) !== undefined, 'not a YYYY-MM-DD date')),
   model: string(),
   /** The versioned slug, which the analytics API names models by: it maps them back to `model`. */
   model_permaslug: optional(nullable(string())),

@@ -6,6 +6,7 @@ interface Issue {
   path: PropertyKey[];
   expected?: string;
   origin?: string;
+  message?: string;
 }
 
 /** Parses a body and checks its shape; any failure is an invalid-response error naming the field. */
@@ -37,6 +38,8 @@ function describeIssue(root: unknown, issue: Issue): string {
       return `${subject} should not be negative, got ${describeValue(value)}`;
     case 'invalid_format':
       return `${subject} is not a YYYY-MM-DD date, got ${describeValue(value)}`;
+    case 'custom':
+      return `${subject} is ${issue.message ?? 'invalid'}, got ${describeValue(value)}`;
     default:
       return `${subject} is invalid (${describeValue(value)})`;
   }

@@ -1,8 +1,8 @@
-import { cachePath, readCache, type CacheEntry } from '../cache.js';
+import { openCache, type CacheEntry, type OpenedCache } from '../cache.js';
 import { DEFAULT_BASE_URL, resolveCredentials, validateBaseUrl, type Credentials } from '../config.js';
 import type { Io } from '../io.js';
 import type { CliOptions, CommonOptions } from '../options.js';
-import { registerSecret } from '../redact.js';
+import { configWarnings, protectKeys } from './output.js';
 import { buildCheckedReport, type Report, type Responses, type Warning } from '../report.js';
 import type { CliError } from '../errors.js';
 
@@ -24,7 +24,10 @@ export interface AnswerSource {
 export interface LiveSettings {
   baseUrl: string;
   credentials: Credentials;
-  cacheFile: string | undefined;
+  /** With --cache, and only when its directory can be trusted. */
+  cache: OpenedCache | undefined;
+  /** Said once per run: credentials files others can read, a cache directory others can write. */
+  warnings: Warning[];
 }
 
 export function answerSource(options: CliOptions, io: Io): AnswerSource {
@@ -40,15 +43,24 @@ export function answerSource(options: CliOptions, io: Io): AnswerSource {
   }
   const baseUrl = baseUrlOf(options, io);
   const credentials = resolveCredentials({ env: io.env, cwd: io.cwd, credentialsFile: options.credentialsFile });
-  registerSecret(credentials.apiKey.value);
-  registerSecret(credentials.mgmtKey?.value);
+  protectKeys(io, [credentials.apiKey.value, credentials.mgmtKey?.value]);
   // What changes the answers: the keys, where they are sent, whose activity is asked for, and which window (analytics).
   const identity = [credentials.apiKey.value, credentials.mgmtKey?.value ?? '', baseUrl, options.scope, ...windowIdentity(options)];
-  const settings: LiveSettings = { baseUrl, credentials, cacheFile: options.cache === undefined ? undefined : cachePath(io.env, identity) };
+  // A cache feeds the figures and the thresholds: one in a directory someone else could write to is not used at all.
+  const opened = options.cache === undefined ? undefined : openCache({ env: io.env, uid: io.uid, identity });
+  const settings: LiveSettings = {
+    baseUrl,
+    credentials,
+    cache: opened?.cache,
+    warnings: [
+      ...configWarnings(credentials.warnings),
+      ...(opened?.warning ? [{ source: 'cache' as const, message: opened.warning.replace(/^warning: /, '') }] : []),
+    ],
+  };
   return {
     // The HTTP layer loads only here, when a report really asks the API.
     fetch: async (signal) => (await import('../fetch-live.js')).fetchReportAnswers(settings, options, io, signal),
-    lastGood: () => (settings.cacheFile ? readCache(settings.cacheFile) : readCache(cachePath(io.env, identity))),
+    lastGood: () => settings.cache?.read(),
   };
 }
 

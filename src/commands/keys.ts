@@ -5,11 +5,10 @@ import { CliError, ExitCode } from '../errors.js';
 import { writeOut, type Io } from '../io.js';
 import { buildKeysReport } from '../keys-report.js';
 import type { KeysOptions } from '../options.js';
-import { registerSecret } from '../redact.js';
 import { renderKeys } from '../render/index.js';
 import type { Warning } from '../report.js';
 import { baseUrlOf } from './answers.js';
-import { configWarnings, outputFor, writeWarnings } from './output.js';
+import { configWarnings, outputFor, protectKeys, redactedModel, writeWarnings } from './output.js';
 
 /** `openrouter-usage keys`: every key of the account, from /keys. */
 export async function runKeys(options: KeysOptions, io: Io): Promise<number> {
@@ -23,8 +22,7 @@ export async function runKeys(options: KeysOptions, io: Io): Promise<number> {
   } else {
     const baseUrl = baseUrlOf(options, io);
     const found = findKeys({ env: io.env, cwd: io.cwd, credentialsFile: options.credentialsFile });
-    registerSecret(found.apiKey?.value);
-    registerSecret(found.mgmtKey?.value);
+    protectKeys(io, [found.apiKey?.value, found.mgmtKey?.value]);
     const key: NamedKey | undefined = found.mgmtKey
       ? { value: found.mgmtKey.value, name: 'OPENROUTER_MGMT_KEY' }
       : found.apiKey && { value: found.apiKey.value, name: 'OPENROUTER_API_KEY' };
@@ -34,7 +32,7 @@ export async function runKeys(options: KeysOptions, io: Io): Promise<number> {
     warnings = [...configWarnings(found.warnings), ...fetched.warnings];
   }
   writeWarnings(io, warnings);
-  const report = buildKeysReport(keys, { includeDisabled: options.includeDisabled === true, now, demo: options.demo === true, warnings });
+  const report = redactedModel(buildKeysReport(keys, { includeDisabled: options.includeDisabled === true, now, demo: options.demo === true, warnings }), io);
   await writeOut(io.stdout, renderKeys(report, output));
   return ExitCode.ok;
 }

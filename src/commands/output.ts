@@ -1,7 +1,8 @@
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import type { Io } from '../io.js';
 import { formatOf, type CommonOptions, type Format } from '../options.js';
-import { redact } from '../redact.js';
+import { createRedactor, redactStrings } from '../redact.js';
+import { sanitize } from '../sanitize.js';
 import type { Warning } from '../report.js';
 
 /** How this run prints: decided once per command from the options and the terminal. */
@@ -23,11 +24,25 @@ export function outputFor(options: CommonOptions, io: Io): Output {
 
 /** The one place a warning becomes a stderr line; JSON carries the same text in `warnings`. */
 export function warningLine(warning: Warning): string {
-  return `warning: ${redact(warning.message)}\n`;
+  return `warning: ${sanitize(warning.message, 2000)}\n`;
 }
 
 export function writeWarnings(io: Io, warnings: readonly Warning[]): void {
   for (const warning of warnings) io.stderr.write(warningLine(warning));
+}
+
+/**
+ * A report model with every string redacted, before any renderer sees it: JSON escapes control
+ * characters into text the redactor could no longer see through, and the other formats lay out
+ * columns that a later `[redacted]` would break. (stdout is redacted as a whole again at the edge.)
+ */
+export function redactedModel<T>(model: T, io: Io): T {
+  return redactStrings(model, io.redaction?.redact ?? createRedactor([io.env.OPENROUTER_API_KEY, io.env.OPENROUTER_MGMT_KEY]));
+}
+
+/** Tells the run's redactor the keys a command found (in files as well as the environment). */
+export function protectKeys(io: Io, keys: readonly (string | undefined)[]): void {
+  io.redaction?.add(keys);
 }
 
 /** Config warnings arrive as sentences that may carry their own prefix; the model keeps them bare. */

@@ -1,12 +1,11 @@
 import { CliError, ExitCode } from '../errors.js';
 import { writeOut, type Io } from '../io.js';
 import type { CliOptions } from '../options.js';
-import { redact } from '../redact.js';
 import { ONELINE_FAILURE, renderOneline } from '../render/oneline.js';
 import { renderReport } from '../render/index.js';
 import { alertSentence } from '../render/sentences.js';
 import { answerSource, reportFrom, type AnswerSource } from './answers.js';
-import { outputFor, writeWarnings } from './output.js';
+import { outputFor, redactedModel, writeWarnings } from './output.js';
 
 /** The report: settings in, requests out, one report model, one renderer, stdout. */
 export async function runReport(options: CliOptions, io: Io): Promise<number> {
@@ -23,7 +22,9 @@ export async function runReport(options: CliOptions, io: Io): Promise<number> {
     throw error;
   }
 
-  const { report, thresholdFailure } = reportFrom(fetched, options, io);
+  const built = reportFrom(fetched, options, io);
+  const { thresholdFailure } = built;
+  const report = redactedModel(built.report, io);
   writeWarnings(io, report.warnings);
   if (output.format === 'csv' && report.breakdown.status !== 'ok') {
     io.stderr.write(
@@ -36,7 +37,7 @@ export async function runReport(options: CliOptions, io: Io): Promise<number> {
 
   // The report is printed first: a cron job's mail then shows the figures beside the alert.
   if (thresholdFailure) {
-    io.stderr.write(`openrouter-usage: ${redact(thresholdFailure.message)}\n`);
+    io.stderr.write(`openrouter-usage: ${thresholdFailure.message}\n`);
     return thresholdFailure.exitCode;
   }
   for (const alert of report.alerts) io.stderr.write(`${alertSentence(alert)}\n`);
@@ -58,7 +59,7 @@ function onelineFallback(source: AnswerSource, options: CliOptions, io: Io): str
     // Answers that cannot make this report (a window only analytics serves, without it): no figures, not another error.
     return ONELINE_FAILURE;
   }
-  return renderOneline(report, age(io.now() - Date.parse(entry.fetchedAt)));
+  return renderOneline(redactedModel(report, io), age(io.now() - Date.parse(entry.fetchedAt)));
 }
 
 function age(ms: number): string {

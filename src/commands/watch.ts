@@ -1,10 +1,10 @@
 import { CliError, ExitCode } from '../errors.js';
 import type { Io } from '../io.js';
 import { DEFAULT_WATCH_SECONDS, type CliOptions } from '../options.js';
-import { redact } from '../redact.js';
+import { sanitize } from '../sanitize.js';
 import { renderReport } from '../render/index.js';
 import { answerSource, reportFrom } from './answers.js';
-import { outputFor, warningLine } from './output.js';
+import { outputFor, redactedModel, warningLine } from './output.js';
 
 const CLEAR = '\u001b[H\u001b[2J\u001b[3J';
 
@@ -24,7 +24,7 @@ export async function runWatch(options: CliOptions, io: Io): Promise<number> {
   while (!io.signal?.aborted) {
     let status: string;
     try {
-      const { report } = reportFrom(await source.fetch(io.signal), options, io);
+      const report = redactedModel(reportFrom(await source.fetch(io.signal), options, io).report, io);
       lastGood = { text: renderReport(report, output, options), at: new Date(io.now()) };
       const warnings = report.warnings.map((w) => chalk.yellow(warningLine(w).trimEnd()));
       status = [...warnings, chalk.dim(`Refreshed ${clock(lastGood.at)}; next in ${seconds} s. Ctrl-C to stop.`)].join('\n');
@@ -32,7 +32,7 @@ export async function runWatch(options: CliOptions, io: Io): Promise<number> {
       if (io.signal?.aborted) break;
       if (!(error instanceof CliError)) throw error;
       status = chalk.yellow(
-        `Refresh failed at ${clock(new Date(io.now()))}: ${redact(error.message)}` +
+        `Refresh failed at ${clock(new Date(io.now()))}: ${sanitize(error.message)}` +
           (lastGood ? `\nShowing figures from ${clock(lastGood.at)} (stale). ` : '\n') +
           `Retrying in ${seconds} s. Ctrl-C to stop.`,
       );

@@ -1,16 +1,14 @@
 import type { GroupBy } from '../options.js';
 import type { KeysReport } from '../keys-report.js';
 import type { Report } from '../report.js';
+import { csvCell } from '../sanitize.js';
 
-/** RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled, lines end in CRLF. */
-export function csvField(value: string | number | boolean | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
+/**
+ * RFC 4180, lines ending in CRLF; every cell through `csvCell`: sanitised, quoted when it must be,
+ * and a string a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) prefixed with `'`.
+ */
 function csv(rows: (string | number | boolean | null)[][]): string {
-  return rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return rows.map((row) => row.map((value) => csvCell(value)).join(',')).join('\r\n') + '\r\n';
 }
 
 const TOTALS = ['usage', 'byok_usage', 'requests', 'prompt_tokens', 'completion_tokens', 'reasoning_tokens', 'usd_per_million_tokens'];

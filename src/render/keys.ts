@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { formatUsd } from '../format.js';
 import type { KeysReport } from '../keys-report.js';
+import { sanitize as shown } from '../sanitize.js';
 import { renderTable } from './table.js';
 
 export function renderKeysText(report: KeysReport, options: { chalk: ChalkInstance; width?: number | undefined }): string {
@@ -13,14 +14,14 @@ export function renderKeysText(report: KeysReport, options: { chalk: ChalkInstan
   }
   const rows = [
     ...report.keys.map((k) => ({
-      name: `${k.name ?? '(unnamed)'}${k.disabled ? ' (disabled)' : ''}`,
-      label: k.label ?? '-',
+      name: `${k.name === null ? '(unnamed)' : shown(k.name)}${k.disabled ? ' (disabled)' : ''}`,
+      label: k.label === null ? '-' : shown(k.label),
       today: formatUsd(k.usage.today),
       week: formatUsd(k.usage.week),
       month: formatUsd(k.usage.month),
       limit: k.limit === null ? '-' : formatUsd(k.limit),
       left: k.limitRemaining === null ? '-' : formatUsd(k.limitRemaining),
-      reset: k.limitReset ?? '',
+      reset: k.limitReset === null ? '' : shown(k.limitReset),
     })),
     {
       name: `total (${report.totals.keys} key${report.totals.keys === 1 ? '' : 's'})`,

@@ -3,13 +3,17 @@ import { formatCount, formatUsd } from '../format.js';
 import { gapSentence } from './sentences.js';
 import type { KeysReport } from '../keys-report.js';
 import { displayNames, type Report } from '../report.js';
+import { markdownText as md } from '../sanitize.js';
 
-/** A table cell: pipes and line breaks would end the cell or the row. */
+/*
+ * Every string from outside (names, labels, how a cap resets) passes through `md` where it is
+ * printed: one line, and no character that could open a link, an image, HTML, code, emphasis or a
+ * table cell. The tool's own text (figures, headings) needs no escaping.
+ */
+
+/** A table cell of the tool's own text, or of text already passed through `md`. */
 function cell(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/[\r\n]+/g, ' ');
+  return text.replace(/[\r\n]+/g, ' ');
 }
 
 function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string[] {
@@ -62,7 +66,7 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
   else money.push('**Balance:** unavailable (/credits failed)');
   if (report.key.limit !== null) {
     money.push(
-      `**Key limit:** ${report.key.limitRemaining === null ? '' : `${formatUsd(report.key.limitRemaining)} left of `}${formatUsd(report.key.limit)}${report.key.limitReset ? `, resets ${report.key.limitReset}` : ''}`,
+      `**Key limit:** ${report.key.limitRemaining === null ? '' : `${formatUsd(report.key.limitRemaining)} left of `}${formatUsd(report.key.limit)}${report.key.limitReset ? `, resets ${md(report.key.limitReset)}` : ''}`,
     );
   }
   if (report.forecast) money.push(`**Month:** ${formatUsd(report.forecast.monthToDate)}, on pace for ${formatUsd(report.forecast.projectedMonth)}`);
@@ -84,12 +88,12 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
     const rows = v.groups
       ? v.groups.items
           .slice(0, v.groups.by === 'key' || v.groups.by === 'workspace' ? (options.top === 0 ? undefined : options.top) : undefined)
-          .map((i) => [i.name, formatUsd(i.usage), formatCount(i.requests)])
+          .map((i) => [md(i.name), formatUsd(i.usage), formatCount(i.requests)])
       : by === 'day'
         ? v.daily.map((d) => [d.date, formatUsd(d.usage), formatCount(d.requests)])
         : (by === 'provider'
-            ? v.providers.map((p) => ({ ...p, name: p.provider }))
-            : v.models.map((m) => ({ ...m, name: options.fullNames ? m.model : (names.get(m.model) ?? m.model) }))
+            ? v.providers.map((p) => ({ ...p, name: md(p.provider) }))
+            : v.models.map((m) => ({ ...m, name: md(options.fullNames ? m.model : (names.get(m.model) ?? m.model)) }))
           )
             .slice(0, options.top === 0 ? undefined : options.top)
             .map((i) => [i.name, formatUsd(i.usage), formatCount(i.requests)]);
@@ -113,8 +117,8 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
 
 export function renderKeysMarkdown(report: KeysReport): string {
   const rows = report.keys.map((k) => [
-    `${k.name ?? '(unnamed)'}${k.disabled ? ' (disabled)' : ''}`,
-    k.label ?? '',
+    `${k.name === null ? '(unnamed)' : md(k.name)}${k.disabled ? ' (disabled)' : ''}`,
+    k.label === null ? '' : md(k.label),
     formatUsd(k.usage.today),
     formatUsd(k.usage.week),
     formatUsd(k.usage.month),

@@ -6,6 +6,7 @@ import type { Breakdown, Totals as GroupTotals } from '../insights/breakdown.js'
 import type { Runway } from '../insights/runway.js';
 import { describeUtcDayEnd } from '../insights/utc-clock.js';
 import { displayNames, type Report } from '../report.js';
+import { sanitize as shown } from '../sanitize.js';
 import { renderTable, sparkline, type Column } from './table.js';
 
 export interface TextOptions {
@@ -23,6 +24,8 @@ export interface TextOptions {
   /** For tests: the zone the UTC day end is shown in; default the reader's own. */
   timeZone?: string | undefined;
 }
+
+/* Every string from outside (a server's names and labels) passes through `shown` where it is printed. */
 
 const FOOTNOTE = '* indicates live totals that may not yet appear in model breakdowns.';
 
@@ -126,7 +129,7 @@ function runwayText(runway: Runway, chalk: ChalkInstance): string {
 
 function capText(limit: number, remaining: number | null, reset: string | null): string {
   const left = remaining !== null ? `${formatUsd(remaining)} left of ${formatUsd(limit)}` : `${formatUsd(limit)} cap`;
-  return reset ? `${left}, resets ${reset}` : left;
+  return reset ? `${left}, resets ${shown(reset)}` : left;
 }
 
 const TITLES: Record<GroupBy, string> = {
@@ -218,8 +221,8 @@ function barLines(rows: readonly Row[], chalk: TextOptions['chalk']): string[] {
   return rows.map((row, i) => {
     const eighths = max > 0 ? Math.round((row.usage / max) * BAR_WIDTH * 8) : 0;
     // Any spend at all shows as at least a sliver.
-    const shown = row.usage > 0 ? Math.max(1, eighths) : 0;
-    const bar = '█'.repeat(Math.floor(shown / 8)) + EIGHTHS[shown % 8];
+    const filled = row.usage > 0 ? Math.max(1, eighths) : 0;
+    const bar = '█'.repeat(Math.floor(filled / 8)) + EIGHTHS[filled % 8];
     return `${row.name.padEnd(labelWidth)}  ${bar.padEnd(BAR_WIDTH)}  ${amounts[i]!.padStart(amountWidth)} ${chalk.dim(`(${formatCount(row.requests)})`)}`;
   });
 }
@@ -227,11 +230,12 @@ function barLines(rows: readonly Row[], chalk: TextOptions['chalk']): string[] {
 type Row = { name: string } & Pick<GroupTotals, 'usage' | 'byokUsage' | 'requests'> & Partial<GroupTotals>;
 
 function breakdownRows(b: Breakdown, by: GroupBy, fullNames: boolean): Row[] {
-  if (b.groups && b.groups.by === by) return b.groups.items;
-  if (by === 'provider') return b.providers.map((p) => ({ ...p, name: p.provider }));
+  // Key and workspace names are foreign text too; time buckets are this tool's own labels.
+  if (b.groups && b.groups.by === by) return b.groups.items.map((g) => ({ ...g, name: shown(g.name) }));
+  if (by === 'provider') return b.providers.map((p) => ({ ...p, name: shown(p.provider) }));
   if (by === 'day') return b.daily.map((d) => ({ name: d.date, usage: d.usage, requests: d.requests, byokUsage: 0 }));
   const names = displayNames(b.models.map((m) => m.model));
-  return b.models.map((m) => ({ ...m, name: fullNames ? m.model : (names.get(m.model) ?? m.model) }));
+  return b.models.map((m) => ({ ...m, name: shown(fullNames ? m.model : (names.get(m.model) ?? m.model)) }));
 }
 
 function bulletLines(rows: readonly Row[], top: number, chalk: ChalkInstance): string[] {
@@ -276,7 +280,7 @@ function detailsTable(rows: readonly Row[], by: GroupBy, options: TextOptions): 
 /** Totals and breakdown come from different places; say so, or readers add them up and are misled. */
 function scopeNote(report: Report): string | undefined {
   const parts: string[] = [];
-  if (report.key.usage) parts.push(`Today/Week/Month: this API key${report.key.label ? ` (${report.key.label})` : ''}, live`);
+  if (report.key.usage) parts.push(`Today/Week/Month: this API key${report.key.label ? ` (${shown(report.key.label)})` : ''}, live`);
   if (report.credits.status === 'ok') parts.push('balance: whole account');
   if (report.breakdown.status === 'ok') {
     const b = report.breakdown.value;
