@@ -5,7 +5,7 @@ import { describe, expect, test as base } from 'vitest';
 import type { JsonDocument } from '../src/contract.js';
 import { handStandIn, NOW } from './analytics-fixture.js';
 import { expectCleanRun, lines, makeSandbox, runCli, type CliResult, type Sandbox } from './run-cli.js';
-import { API_KEY, MGMT_KEY, secretOf, type StandIn, type StandInOptions } from './server.js';
+import { API_KEY, MGMT_KEY, RETIRED_KEY_HASH, secretOf, type StandIn, type StandInOptions } from './server.js';
 
 const SECRETS = [API_KEY, MGMT_KEY].map(secretOf);
 const BOTH_KEYS = { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY };
@@ -102,6 +102,19 @@ describe.concurrent('with analytics', SLOW, () => {
     const d = doc(await run(s, ['--json', '--by', 'workspace']));
     expect(d.groups!.by).toBe('workspace');
     expect(d.groups!.items.map((g) => [g.name, g.usage, g.requests])).toEqual([['Default Workspace', 9, 45]]);
+  });
+
+  test('names from analytics are foreign text: a key name with escape sequences is shown harmless, JSON keeps it', async ({ standIn }) => {
+    const s = await standIn();
+    const hostile = 'evil\u001b]52;c;cm0gLXJmIH4=\u0007\u001b[2J\nname';
+    s.setData({ deletedKeys: [{ hash: RETIRED_KEY_HASH, name: hostile, workspace_id: null }] });
+    const text = await run(s, ['--by', 'key']);
+    expect(text.stdout).not.toContain('\u001b');
+    expect(lines(text.stdout).filter((l) => l.startsWith('• '))).toEqual(['• ci: $5.25 (25) + $0.50 BYOK', '• default: $3.25 (18)', '• evil name: $0.50 (2)']);
+    const md = await run(s, ['--by', 'key', '--format', 'markdown']);
+    expect(md.stdout).not.toContain('\u001b');
+    const d = doc(await run(s, ['--json', '--by', 'key']));
+    expect(d.groups!.items.map((g) => g.name)).toEqual(['ci', 'default', hostile]);
   });
 
   test('--by hour: today hour by hour as bars', async ({ standIn }) => {
