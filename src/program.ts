@@ -63,6 +63,7 @@ export function buildProgram(run: CommandRunners): Command {
     .addOption(new Option('--top <n>', 'rows listed in the text breakdown; 0 lists all').default(8).argParser(integerIn(0, Number.MAX_SAFE_INTEGER)))
     .addOption(new Option('--by <group>', 'group the text breakdown by').choices(GROUPS).default('model'))
     .addOption(new Option('--scope <scope>', 'breakdown of the whole account, or of the API key in use').choices(SCOPES).default('account'))
+    .option('--workspace <workspace>', 'limit account totals, breakdown and keys to one workspace (name, slug or id)')
     .option('--details', 'a table with tokens and $ per million tokens')
     .option('--full-names', 'full model ids (openai/gpt-4.1) instead of short names')
     .addOption(new Option('--min-balance <usd>', 'exit 7 when the balance is below this').argParser(usd))
@@ -87,6 +88,7 @@ export function buildProgram(run: CommandRunners): Command {
     .command('keys')
     .description('every API key of the account with today/week/month spend and cap (needs a management key)')
     .option('--include-disabled', 'list disabled keys too')
+    .option('--workspace <workspace>', 'only the keys of this workspace (name, slug or id)')
     .allowExcessArguments(false)
     .action((options: KeysOptions, command: Command) => run.keys({ ...command.optsWithGlobals<KeysOptions>(), ...options }));
   return program;

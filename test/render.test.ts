@@ -219,6 +219,7 @@ describe('JSON document', () => {
     expect(doc.models).toBeNull();
     expect(doc.daily).toBeNull();
     expect(doc.account).toBeNull();
+    expect(doc.workspaces).toBeNull();
     expect(doc.warnings).toEqual([{ source: 'activity', message: 'y' }]);
     expect(Object.keys(doc)).toEqual([
       'schemaVersion',
@@ -230,6 +231,7 @@ describe('JSON document', () => {
       'credits',
       'models',
       'providers',
+      'workspaces',
       'daily',
       'trend',
       'runway',

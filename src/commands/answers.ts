@@ -40,10 +40,13 @@ export function answerSource(options: CliOptions, io: Io): AnswerSource {
   }
   const baseUrl = baseUrlOf(options, io);
   const credentials = resolveCredentials({ env: io.env, cwd: io.cwd, credentialsFile: options.credentialsFile });
-  registerSecret(credentials.apiKey.value);
+  registerSecret(credentials.apiKey?.value);
   registerSecret(credentials.mgmtKey?.value);
   // What changes the answers: the keys, where they are sent, and whose activity is asked for.
-  const identity = [credentials.apiKey.value, credentials.mgmtKey?.value ?? '', baseUrl, options.scope];
+  const identity = [credentials.apiKey?.value ?? '', credentials.mgmtKey?.value ?? '', baseUrl, options.scope];
+  // Added only when used, so the cache files of runs without them keep their names.
+  if (options.workspace !== undefined) identity.push(`workspace:${options.workspace}`);
+  if (options.by === 'workspace') identity.push('by:workspace');
   const settings: LiveSettings = { baseUrl, credentials, cacheFile: options.cache === undefined ? undefined : cachePath(io.env, identity) };
   return {
     // The HTTP layer loads only here, when a report really asks the API.
@@ -65,6 +68,7 @@ export function reportFrom(fetched: Fetched, options: CliOptions, io: Io): { rep
     demo: options.demo === true,
     configWarnings: fetched.warnings,
     scope: options.scope,
+    byWorkspace: options.by === 'workspace',
     thresholds: { minBalance: options.minBalance, maxToday: options.maxToday, maxMonth: options.maxMonth },
   });
 }

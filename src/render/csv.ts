@@ -1,4 +1,5 @@
 import type { KeysReport } from '../keys-report.js';
+import type { GroupBy } from '../options.js';
 import type { Report } from '../report.js';
 
 /** RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled, lines end in CRLF. */
@@ -18,10 +19,26 @@ const TOTALS = ['usage', 'byok_usage', 'requests', 'prompt_tokens', 'completion_
  * The breakdown for spreadsheets, grouped as --by says, with unrounded numbers. Without a breakdown
  * (no management key, /activity failed) only the header is printed; stderr says why.
  */
-export function renderCsv(report: Report, by: 'model' | 'provider' | 'day' = 'model'): string {
+export function renderCsv(report: Report, by: GroupBy = 'model'): string {
   const b = report.breakdown.status === 'ok' ? report.breakdown.value : undefined;
   if (by === 'day') {
     return csv([['date', 'usage', 'requests'], ...(b?.daily ?? []).map((d) => [d.date, d.usage, d.requests])]);
+  }
+  if (by === 'workspace') {
+    return csv([
+      ['workspace', 'workspace_id', ...TOTALS],
+      ...(b?.workspaces ?? []).map((w) => [
+        w.workspace.name,
+        w.workspace.id,
+        w.usage,
+        w.byokUsage,
+        w.requests,
+        w.promptTokens,
+        w.completionTokens,
+        w.reasoningTokens,
+        w.usdPerMillionTokens,
+      ]),
+    ]);
   }
   const items = by === 'provider' ? (b?.providers ?? []).map((p) => ({ ...p, name: p.provider })) : (b?.models ?? []).map((m) => ({ ...m, name: m.model }));
   return csv([
@@ -32,7 +49,7 @@ export function renderCsv(report: Report, by: 'model' | 'provider' | 'day' = 'mo
 
 export function renderKeysCsv(report: KeysReport): string {
   return csv([
-    ['name', 'label', 'hash', 'disabled', 'today', 'week', 'month', 'total', 'limit', 'limit_remaining', 'limit_reset'],
+    ['name', 'label', 'hash', 'disabled', 'today', 'week', 'month', 'total', 'limit', 'limit_remaining', 'limit_reset', 'workspace', 'workspace_id'],
     ...report.keys.map((k) => [
       k.name,
       k.label,
@@ -45,6 +62,8 @@ export function renderKeysCsv(report: KeysReport): string {
       k.limit,
       k.limitRemaining,
       k.limitReset,
+      k.workspace?.name ?? null,
+      k.workspace?.id ?? null,
     ]),
   ]);
 }

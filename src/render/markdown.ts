@@ -1,6 +1,7 @@
 import { formatCount, formatUsd } from '../format.js';
 import { gapSentence } from './sentences.js';
 import type { KeysReport } from '../keys-report.js';
+import type { GroupBy } from '../options.js';
 import { displayNames, type Report } from '../report.js';
 
 /** A table cell: pipes and line breaks would end the cell or the row. */
@@ -20,21 +21,28 @@ function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string
 }
 
 /** Headings and tables that render in chat apps and agent transcripts. */
-export function renderMarkdown(report: Report, options: { top: number; by?: 'model' | 'provider' | 'day'; fullNames?: boolean } = { top: 8 }): string {
+export function renderMarkdown(report: Report, options: { top: number; by?: GroupBy; fullNames?: boolean } = { top: 8 }): string {
   const lines: string[] = [`## 💰 OpenRouter Usage${report.demo ? ' (demo data)' : ''}`, ''];
 
   const totalsRows: string[][] = [];
   if (report.key.usage) totalsRows.push(['This key', formatUsd(report.key.usage.today), formatUsd(report.key.usage.week), formatUsd(report.key.usage.month)]);
   if (report.account.status === 'ok') {
-    const { usage, keys } = report.account.value;
-    totalsRows.push([`Account (${keys} keys)`, formatUsd(usage.today), formatUsd(usage.week), formatUsd(usage.month)]);
+    const { usage, keys, coverage, workspace, workspaces } = report.account.value;
+    const spaces = workspaces && workspaces.length > 1 ? ` in ${workspaces.length} workspaces` : '';
+    const label =
+      coverage === 'workspace' && workspace
+        ? `Workspace ${workspace.name} (${keys} keys)`
+        : coverage === 'default-workspace'
+          ? `Account, default workspace only (${keys} keys)`
+          : `Account (${keys} keys${spaces})`;
+    totalsRows.push([label, formatUsd(usage.today), formatUsd(usage.week), formatUsd(usage.month)]);
   }
   if (totalsRows.length > 0) lines.push(...table(['Live spend (UTC)', 'Today*', 'Week', 'Month'], ['l', 'r', 'r', 'r'], totalsRows), '');
   else lines.push('Live totals need an inference key in `OPENROUTER_API_KEY` (this one is a management key).', '');
 
   const money: string[] = [];
   if (report.credits.status === 'ok') money.push(`**Balance:** ${formatUsd(report.credits.value.remaining)} of ${formatUsd(report.credits.value.total)}`);
-  else if (report.credits.status === 'needs-management-key') money.push('**Balance:** needs `OPENROUTER_MGMT_KEY`');
+  else if (report.credits.status === 'needs-management-key') money.push('**Balance:** needs `OPENROUTER_MGMT_KEY` (a management key)');
   else money.push('**Balance:** unavailable (/credits failed)');
   if (report.key.limit !== null) {
     money.push(
@@ -45,23 +53,26 @@ export function renderMarkdown(report: Report, options: { top: number; by?: 'mod
   lines.push(money.join(' · '), '');
 
   const by = options.by ?? 'model';
-  const title = { model: 'models', provider: 'providers', day: 'days' }[by];
+  const title = { model: 'models', provider: 'providers', day: 'days', workspace: 'workspaces' }[by];
   const b = report.breakdown;
   if (b.status === 'ok') {
     const v = b.value;
-    lines.push(`### Recent ${title} (${v.days} completed UTC days, ${v.scope === 'key' ? 'this key' : 'whole account'})`, '');
+    const whose = v.scope === 'key' ? 'this key' : v.workspace ? `workspace ${v.workspace.name}` : 'whole account';
+    lines.push(`### Recent ${title} (${v.days} completed UTC days, ${whose})`, '');
     const names = displayNames(v.models.map((m) => m.model));
     const rows =
       by === 'day'
         ? v.daily.map((d) => [d.date, formatUsd(d.usage), formatCount(d.requests)])
-        : (by === 'provider'
-            ? v.providers.map((p) => ({ ...p, name: p.provider }))
-            : v.models.map((m) => ({ ...m, name: options.fullNames ? m.model : (names.get(m.model) ?? m.model) }))
+        : (by === 'workspace'
+            ? (v.workspaces ?? []).map((w) => ({ ...w, name: w.workspace.name }))
+            : by === 'provider'
+              ? v.providers.map((p) => ({ ...p, name: p.provider }))
+              : v.models.map((m) => ({ ...m, name: options.fullNames ? m.model : (names.get(m.model) ?? m.model) }))
           )
             .slice(0, options.top === 0 ? undefined : options.top)
             .map((i) => [i.name, formatUsd(i.usage), formatCount(i.requests)]);
     if (v.models.length === 0) lines.push(`No activity from ${v.from} to ${v.to}.`, '');
-    else lines.push(...table([by === 'day' ? 'Day' : by === 'provider' ? 'Provider' : 'Model', 'Spend', 'Requests'], ['l', 'r', 'r'], rows), '');
+    else lines.push(...table([{ day: 'Day', provider: 'Provider', model: 'Model', workspace: 'Workspace' }[by], 'Spend', 'Requests'], ['l', 'r', 'r'], rows), '');
     if (v.days > 1 && v.models.length > 0)
       lines.push(`Daily average ${formatUsd(v.trend.average)} (min ${formatUsd(v.trend.min)}, max ${formatUsd(v.trend.max)})`, '');
   } else {
@@ -74,26 +85,50 @@ export function renderMarkdown(report: Report, options: { top: number; by?: 'mod
   }
 
   if (report.discrepancy) lines.push(`_${gapSentence(report.discrepancy)}_`, '');
+  if (report.account.status === 'ok' && report.account.value.coverage === 'default-workspace') {
+    lines.push('_Account totals cover the default workspace only: this account has no `/workspaces` to list the others._', '');
+  }
+  if (report.key.isManagementKey && report.account.status === 'ok') {
+    lines.push("_This key's own live totals need an inference key in `OPENROUTER_API_KEY`; a management key spends nothing itself._", '');
+  }
   lines.push('_\\* Live totals may not yet appear in the breakdown, which holds completed UTC days only._');
   return `${lines.join('\n')}\n`;
 }
 
 export function renderKeysMarkdown(report: KeysReport): string {
-  const rows = report.keys.map((k) => [
+  const byWorkspace = report.byWorkspace && report.workspaces !== null;
+  const keyRow = (k: KeysReport['keys'][number]): string[] => [
     `${k.name ?? '(unnamed)'}${k.disabled ? ' (disabled)' : ''}`,
+    ...(byWorkspace ? [k.workspace?.name ?? ''] : []),
     k.label ?? '',
     formatUsd(k.usage.today),
     formatUsd(k.usage.week),
     formatUsd(k.usage.month),
     k.limit === null ? '' : `${k.limitRemaining === null ? '' : `${formatUsd(k.limitRemaining)} of `}${formatUsd(k.limit)}`,
-  ]);
-  rows.push([
-    `**Total (${report.totals.keys})**`,
+  ];
+  const sumRow = (name: string, usage: { today: number; week: number; month: number }): string[] => [
+    name,
+    ...(byWorkspace ? [''] : []),
     '',
-    formatUsd(report.totals.usage.today),
-    formatUsd(report.totals.usage.week),
-    formatUsd(report.totals.usage.month),
+    formatUsd(usage.today),
+    formatUsd(usage.week),
+    formatUsd(usage.month),
     '',
-  ]);
-  return `${[`## 🔑 OpenRouter Keys${report.demo ? ' (demo data)' : ''}`, '', ...table(['Name', 'Label', 'Today', 'Week', 'Month', 'Limit'], ['l', 'l', 'r', 'r', 'r', 'r'], rows)].join('\n')}\n`;
+  ];
+  const rows: string[][] = [];
+  if (byWorkspace) {
+    for (const workspace of report.workspaces!) {
+      const own = report.keys.filter((k) => k.workspace?.id === workspace.id);
+      if (own.length === 0) continue;
+      rows.push(...own.map(keyRow), sumRow(`_${workspace.name} (${workspace.keys})_`, workspace.usage));
+    }
+    rows.push(...report.keys.filter((k) => !report.workspaces!.some((w) => w.id === k.workspace?.id)).map(keyRow));
+  } else {
+    rows.push(...report.keys.map(keyRow));
+  }
+  rows.push(sumRow(`**Total (${report.totals.keys})**`, report.totals.usage));
+  const header = ['Name', ...(byWorkspace ? ['Workspace'] : []), 'Label', 'Today', 'Week', 'Month', 'Limit'];
+  const align: ('l' | 'r')[] = ['l', ...(byWorkspace ? (['l'] as const) : []), 'l', 'r', 'r', 'r', 'r'];
+  const title = `## 🔑 OpenRouter Keys${report.demo ? ' (demo data)' : ''}${report.workspace ? ` (workspace ${report.workspace.name})` : ''}`;
+  return `${[title, '', ...table(header, align, rows)].join('\n')}\n`;
 }
