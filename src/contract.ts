@@ -99,6 +99,8 @@ export interface JsonDocument {
     today: number;
     otherKeys: number | null;
     unexplained: number;
+    /** With --workspace: the workspace both sides are limited to. */
+    workspace?: string;
     message: string;
   } | null;
   utcDayEndsAt: string;

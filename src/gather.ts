@@ -1,5 +1,5 @@
 import { fetchActivity, fetchCredits, fetchKey, type NamedKey } from './api/client.js';
-import type { CreditsData, KeyData, KeyListItem, Workspace } from './api/schemas.js';
+import type { ActivityRow, CreditsData, KeyData, KeyListItem, Workspace } from './api/schemas.js';
 import { startAccountKeys, type WorkspaceCache } from './api/workspaces.js';
 import type { Credentials } from './config.js';
 import { CliError, toCliError } from './errors.js';
@@ -49,22 +49,30 @@ export async function gatherResponses(
       );
 
   const credits = mgmtKey ? settle(fetchCredits(http, mgmtKey)) : creditsWithApiKey(http, apiKey, key);
+  // Without --workspace or --scope key, /activity needs nothing but the key: it leaves before the
+  // key listing starts, as early as /key and /credits.
+  const direct = options.workspace === undefined && options.scope === 'account';
+  const directActivity = direct
+    ? accountKey.then((k) => (k ? settle(fetchActivity(http, k, { groupByWorkspace: options.byWorkspace })) : needsManagementKey()))
+    : undefined;
   const account = accountKey.then((k) => k && { key: k, ...startAccountKeys(http, k, { workspace: options.workspace, cache: options.workspaceCache, warn }) });
   const keys: Promise<Outcome<KeyListItem[]>> = account.then((a) => (a ? settle(a.keys) : needsManagementKey()));
   const workspaces: Promise<Outcome<WorkspacesAnswer>> = account.then((a) => (a ? settle(a.workspaces) : needsManagementKey()));
   // A --workspace that cannot be resolved ends the run: figures for another scope than asked would mislead.
   const selected: Promise<Workspace | undefined> = options.workspace === undefined ? Promise.resolve(undefined) : account.then((a) => a?.selected);
 
-  const activity = account.then(async (a): Promise<Outcome<Awaited<ReturnType<typeof fetchActivity>>>> => {
-    if (!a) return needsManagementKey();
-    return settle(
-      (async () => {
-        const workspace = options.workspace === undefined ? undefined : await a.selected;
-        const apiKeyHash = options.scope === 'key' ? ownKeyHash(await key, await keys) : undefined;
-        return fetchActivity(http, a.key, { apiKeyHash, workspaceId: workspace?.id, groupByWorkspace: options.byWorkspace });
-      })(),
-    );
-  });
+  const activity =
+    directActivity ??
+    account.then(async (a): Promise<Outcome<ActivityRow[]>> => {
+      if (!a) return needsManagementKey();
+      return settle(
+        (async () => {
+          const workspace = options.workspace === undefined ? undefined : await a.selected;
+          const apiKeyHash = options.scope === 'key' ? ownKeyHash(await key, await keys) : undefined;
+          return fetchActivity(http, a.key, { apiKeyHash, workspaceId: workspace?.id, groupByWorkspace: options.byWorkspace });
+        })(),
+      );
+    });
 
   const [keyData, creditsOutcome, activityOutcome, keysOutcome, workspacesOutcome, workspace] = await Promise.all([
     key,

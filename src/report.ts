@@ -208,7 +208,8 @@ export function primaryTotals(report: Report): { today: number; week: number; mo
 function runwayOf(report: Report, now: Date): Runway | undefined {
   const { breakdown, credits, key } = report;
   // The balance is the account's, so only an account-wide spend rate can project it.
-  if (credits.status === 'ok' && breakdown.status === 'ok' && breakdown.value.scope === 'account') {
+  // The balance is the whole account's: one workspace's spend rate would stretch it too far.
+  if (credits.status === 'ok' && breakdown.status === 'ok' && breakdown.value.scope === 'account' && !breakdown.value.workspace) {
     return creditsRunway(credits.value.remaining, breakdown.value.trend.average, breakdown.value.days, now);
   }
   if (credits.status !== 'ok' && key.limit !== null && key.limitRemaining !== null && key.usage) {
@@ -223,7 +224,10 @@ function discrepancyOf(report: Report, breakdownMonth: number, breakdownScope: '
   // Compare like with like where possible: a key's breakdown with the key's totals.
   const totals = breakdownScope === 'key' && report.key.usage ? { ...report.key.usage, scope: 'key' as const } : primaryTotals(report);
   if (!totals) return undefined;
-  return explainGap({ month: totals.month, today: totals.today, monthScope: totals.scope, breakdownMonth, breakdownScope });
+  const gap = explainGap({ month: totals.month, today: totals.today, monthScope: totals.scope, breakdownMonth, breakdownScope });
+  // With --workspace both sides are that workspace's; the sentence names it.
+  const workspace = report.account.status === 'ok' ? report.account.value.workspace : null;
+  return gap && workspace && totals.scope === 'account' ? { ...gap, workspace: workspace.name } : gap;
 }
 
 function thresholdFigures(report: Report, responses: Responses): { balance: Figure; today: Figure; month: Figure } {

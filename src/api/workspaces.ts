@@ -14,6 +14,9 @@ import type { KeyListItem, Workspace } from './schemas.js';
 /** /workspaces takes `limit` up to 100 (default 50): one page holds most accounts. */
 const WORKSPACES_PAGE_SIZE = 100;
 
+/** Workspaces listed at once: enough that a few workspaces cost one round trip, few enough not to flood the API. */
+const MAX_CONCURRENT_LISTINGS = 8;
+
 /** The day-long cache of the workspace list (see openWorkspaceCache in cache.ts). */
 export interface WorkspaceCache {
   read(): WorkspacesAnswer | undefined;
@@ -165,7 +168,11 @@ async function keysOfAll(
     covered = defaultWorkspaceOf(base, workspaces);
     if (covered) base = base.map((item) => (item.workspace_id ? item : { ...item, workspace_id: covered }));
   }
-  const others = await Promise.all(workspaces.filter((w) => w.id !== covered).map((w) => keysOf(http, key, w.id, warn)));
+  const others = await mapConcurrently(
+    workspaces.filter((w) => w.id !== covered),
+    MAX_CONCURRENT_LISTINGS,
+    (w) => keysOf(http, key, w.id, warn),
+  );
   const all: KeyListItem[] = [];
   const seen = new Set<string>();
   // Per-workspace listings first: they say for certain where each key lives.
@@ -188,4 +195,19 @@ function defaultWorkspaceOf(keys: readonly KeyListItem[], workspaces: readonly W
   if (named.size !== 1 || named.has('')) return undefined;
   const [id] = named;
   return workspaces.some((w) => w.id === id) ? id : undefined;
+}
+
+/** `fn` over `items`, at most `limit` at a time, results in the items' order; the first failure rejects. */
+async function mapConcurrently<T, U>(items: readonly T[], limit: number, fn: (item: T) => Promise<U>): Promise<U[]> {
+  const results: U[] = new Array<U>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const at = next;
+      next += 1;
+      results[at] = await fn(items[at]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
