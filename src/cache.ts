@@ -190,7 +190,11 @@ function discard(path: string): void {
  * and a link planted at any name is neither followed nor overwritten. False when nothing was written.
  * `temporaryName` is for tests.
  */
-export function writeCacheEntry(path: string, entry: CacheEntry | WorkspacesEntry, temporaryName: () => string = () => randomBytes(12).toString('hex')): boolean {
+export function writeCacheEntry(
+  path: string,
+  entry: CacheEntry | WorkspacesEntry,
+  temporaryName: () => string = () => randomBytes(12).toString('hex'),
+): boolean {
   const temporary = join(dirname(path), `.${basename(path)}.${temporaryName()}.tmp`);
   let fd: number;
   try {
@@ -270,6 +274,8 @@ export function writeCache(path: string, entry: CacheEntry): void {
 /** How long a cached workspace list is used. */
 export const WORKSPACES_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
+const CLOCK_SLACK_MS = 5 * 60 * 1000;
+
 interface WorkspacesEntry {
   version: 1;
   fetchedAt: string;
@@ -306,8 +312,9 @@ export function openWorkspaceCache(options: { env: Env; uid: number | undefined;
           discard(path);
           return undefined;
         }
+        // A few minutes "from the future" is a clock set back a little, not a reason to ask again.
         const age = options.now() - Date.parse(entry.fetchedAt);
-        return age >= 0 && age < WORKSPACES_MAX_AGE_MS ? entry.answer : undefined;
+        return age > -CLOCK_SLACK_MS && age < WORKSPACES_MAX_AGE_MS ? entry.answer : undefined;
       },
       write: (answer) => {
         writeCacheEntry(path, { version: 1, fetchedAt: new Date(options.now()).toISOString(), answer });

@@ -62,10 +62,7 @@ export function buildKeysReport(
   };
   listed.sort(
     (a, b) =>
-      (byWorkspace ? order(a) - order(b) : 0) ||
-      b.usage.month - a.usage.month ||
-      b.usage.today - a.usage.today ||
-      (a.name ?? '').localeCompare(b.name ?? ''),
+      (byWorkspace ? order(a) - order(b) : 0) || b.usage.month - a.usage.month || b.usage.today - a.usage.today || (a.name ?? '').localeCompare(b.name ?? ''),
   );
   return {
     demo: options.demo,

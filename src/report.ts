@@ -9,7 +9,15 @@ import { explainGap, type Discrepancy } from './insights/discrepancy.js';
 import { capRunway, creditsRunway, type Runway } from './insights/runway.js';
 import { sanitize } from './sanitize.js';
 import { nextUtcMidnight } from './insights/utc-clock.js';
-import { aggregateWorkspaces, refOf, workspaceTotals, type WorkspaceItem, type WorkspaceRef, type WorkspacesAnswer, type WorkspaceTotals } from './insights/workspaces.js';
+import {
+  aggregateWorkspaces,
+  refOf,
+  workspaceTotals,
+  type WorkspaceItem,
+  type WorkspaceRef,
+  type WorkspacesAnswer,
+  type WorkspaceTotals,
+} from './insights/workspaces.js';
 
 export { aggregateModels, type ModelItem } from './insights/breakdown.js';
 
@@ -187,7 +195,8 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
 function accountSection(keys: readonly KeyListItem[], answer: WorkspacesAnswer | undefined, selected: Workspace | undefined): AccountSection {
   const totals = accountTotals(keys);
   if (selected) return { ...totals, coverage: 'workspace', workspacesStatus: null, workspace: refOf(selected), workspaces: null };
-  if (answer && !answer.supported) return { ...totals, coverage: 'default-workspace', workspacesStatus: answer.status ?? null, workspace: null, workspaces: null };
+  if (answer && !answer.supported)
+    return { ...totals, coverage: 'default-workspace', workspacesStatus: answer.status ?? null, workspace: null, workspaces: null };
   return { ...totals, coverage: 'account', workspacesStatus: null, workspace: null, workspaces: answer ? workspaceTotals(keys, answer.workspaces) : null };
 }
 

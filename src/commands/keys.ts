@@ -37,7 +37,14 @@ export async function runKeys(options: KeysOptions, io: Io): Promise<number> {
     warnings = [...configWarnings(found.warnings), ...fetched.warnings];
   }
   writeWarnings(io, warnings);
-  const report = buildKeysReport(keys, { includeDisabled: options.includeDisabled === true, now, demo: options.demo === true, warnings, workspaces, workspace });
+  const report = buildKeysReport(keys, {
+    includeDisabled: options.includeDisabled === true,
+    now,
+    demo: options.demo === true,
+    warnings,
+    workspaces,
+    workspace,
+  });
   await writeOut(io.stdout, renderKeys(report, output));
   return ExitCode.ok;
 }

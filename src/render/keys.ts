@@ -46,7 +46,12 @@ export function renderKeysText(report: KeysReport, options: { chalk: ChalkInstan
     column('left', (r) => r.left, 'right', 65),
     column('resets', (r) => r.reset, 'left', 40),
   ];
-  if (report.byWorkspace) columns.splice(1, 0, column('workspace', (r) => r.workspace, 'left', 85));
+  if (report.byWorkspace)
+    columns.splice(
+      1,
+      0,
+      column('workspace', (r) => r.workspace, 'left', 85),
+    );
   const [header, ...body] = renderTable(columns, options.width);
   lines.push(chalk.dim(header!));
   body.forEach((line, i) => {

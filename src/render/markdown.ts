@@ -72,7 +72,8 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
             .slice(0, options.top === 0 ? undefined : options.top)
             .map((i) => [i.name, formatUsd(i.usage), formatCount(i.requests)]);
     if (v.models.length === 0) lines.push(`No activity from ${v.from} to ${v.to}.`, '');
-    else lines.push(...table([{ day: 'Day', provider: 'Provider', model: 'Model', workspace: 'Workspace' }[by], 'Spend', 'Requests'], ['l', 'r', 'r'], rows), '');
+    else
+      lines.push(...table([{ day: 'Day', provider: 'Provider', model: 'Model', workspace: 'Workspace' }[by], 'Spend', 'Requests'], ['l', 'r', 'r'], rows), '');
     if (v.days > 1 && v.models.length > 0)
       lines.push(`Daily average ${formatUsd(v.trend.average)} (min ${formatUsd(v.trend.min)}, max ${formatUsd(v.trend.max)})`, '');
   } else {

@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { formatCount, formatUsd } from '../format.js';
 import { gapSentence } from './sentences.js';
-import type { Breakdown, Totals as GroupTotals } from '../insights/breakdown.js';
+import type { Totals as GroupTotals } from '../insights/breakdown.js';
 import type { Runway } from '../insights/runway.js';
 import { describeUtcDayEnd } from '../insights/utc-clock.js';
 import type { GroupBy } from '../options.js';
