@@ -34,6 +34,7 @@ import {
 
 const NOW = '2026-03-11T12:00:00.000Z';
 const YESTERDAY = '2026-03-10';
+const TEN_SECONDS_LATER = '2026-03-11T12:00:10.000Z';
 const DEFAULT_ID = '11111111-1111-4111-a111-111111111111';
 const RESEARCH_ID = '22222222-2222-4222-a222-222222222222';
 const SECRETS = [API_KEY, MGMT_KEY].map(secretOf);
@@ -571,4 +572,47 @@ describe('paging (point 9)', () => {
     expect(doc.account?.usage).toEqual({ today: 1.75, week: 4, month: 11.25 });
     expect(doc.account?.workspaces).toHaveLength(106);
   });
+});
+
+describe('answers reused with --cache keep every part', () => {
+  it('workspace totals, the chosen workspace and a balance that is none come back from the cache as they were', async ({ s }) => {
+    const sandbox = await makeSandbox();
+    try {
+      const first = await run(s, ['--workspace', 'research', '--cache', '60'], BOTH, sandbox);
+      s.requests.length = 0;
+      // Ten seconds later by the run's clock (each run starts its clock at the pinned time).
+      const again = await run(s, ['--workspace', 'research', '--cache', '60'], { ...BOTH, FAKE_CLOCK_NOW: TEN_SECONDS_LATER }, sandbox);
+      expect(s.requests).toHaveLength(0);
+      expect(again.stdout).toBe(first.stdout);
+      expect(lines(again.stdout)).toContain('Workspace Research: Today: $0.25* | Week: $0.80 | Month: $2.75 (2 keys)');
+
+      s.setFault('/credits', { kind: 'json', body: { data: { total_credits: 0, total_usage: 0 } } });
+      const api = { OPENROUTER_API_KEY: API_KEY };
+      await run(s, ['--cache', '60'], api, sandbox);
+      s.requests.length = 0;
+      const cached = await run(s, ['--cache', '60', '--json'], { ...api, FAKE_CLOCK_NOW: TEN_SECONDS_LATER }, sandbox);
+      expect(s.requests).toHaveLength(0);
+      expect(json(cached).credits).toBeNull();
+      expect(json(cached).warnings.map((w) => w.source)).toEqual(['credits']);
+    } finally {
+      await sandbox.cleanup();
+    }
+  });
+});
+
+describe('--demo has one workspace', () => {
+  for (const args of [
+    ['--workspace', 'research'],
+    ['--by', 'workspace'],
+    ['keys', '--workspace', 'research'],
+  ]) {
+    test(`${args.join(' ')} --demo is exit 2, not silently ignored`, async () => {
+      const res = await runCli([...args, '--demo']);
+      expect(res.code).toBe(2);
+      expect(res.stdout).toBe('');
+      expect(res.stderr).toBe(
+        `openrouter-usage: ${args.includes('--by') ? '--by workspace' : '--workspace'} cannot be used with --demo: the sample account has a single workspace\n`,
+      );
+    });
+  }
 });

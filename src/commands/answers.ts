@@ -4,7 +4,7 @@ import type { Io } from '../io.js';
 import type { CliOptions, CommonOptions } from '../options.js';
 import { registerSecret } from '../redact.js';
 import { buildCheckedReport, type Report, type Responses, type Warning } from '../report.js';
-import type { CliError } from '../errors.js';
+import { CliError } from '../errors.js';
 
 /** The answers for one report (the demo's, the cache's, or the API's), and when they were fetched. */
 export interface Fetched {
@@ -29,6 +29,7 @@ export interface LiveSettings {
 
 export function answerSource(options: CliOptions, io: Io): AnswerSource {
   if (options.demo) {
+    demoHasNoWorkspaces(options);
     return {
       fetch: async () => {
         const now = new Date(io.now());
@@ -53,6 +54,14 @@ export function answerSource(options: CliOptions, io: Io): AnswerSource {
     fetch: async (signal) => (await import('../fetch-live.js')).fetchReportAnswers(settings, options, io, signal),
     lastGood: () => (settings.cacheFile ? readCache(settings.cacheFile) : readCache(cachePath(io.env, identity))),
   };
+}
+
+/** The sample account has one workspace and no workspace ids: asking for one would be silently ignored. */
+export function demoHasNoWorkspaces(options: { workspace?: string | undefined; by?: string | undefined }): void {
+  if (options.workspace !== undefined || options.by === 'workspace') {
+    const flag = options.workspace !== undefined ? '--workspace' : '--by workspace';
+    throw new CliError('usage', `${flag} cannot be used with --demo: the sample account has a single workspace`);
+  }
 }
 
 /** --base-url, else OPENROUTER_BASE_URL from io's environment (read here, not by commander from the process). */

@@ -9,7 +9,7 @@ import type { KeysOptions } from '../options.js';
 import { registerSecret } from '../redact.js';
 import { renderKeys } from '../render/index.js';
 import type { Warning } from '../report.js';
-import { baseUrlOf } from './answers.js';
+import { baseUrlOf, demoHasNoWorkspaces } from './answers.js';
 import { configWarnings, outputFor, writeWarnings } from './output.js';
 
 /** `openrouter-usage keys`: every key of the account, from /keys over every workspace. */
@@ -21,6 +21,7 @@ export async function runKeys(options: KeysOptions, io: Io): Promise<number> {
   let workspaces: WorkspacesAnswer | undefined;
   let workspace: Workspace | undefined;
   if (options.demo) {
+    demoHasNoWorkspaces(options);
     const outcome = (await import('../demo/responses.js')).demoResponses(now).keys;
     keys = outcome.status === 'ok' ? outcome.value : [];
   } else {
