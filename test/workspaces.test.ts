@@ -466,7 +466,7 @@ describe('no fake balance (point 6)', () => {
     expect(stderrLines(doc)).toEqual([WARNING]);
 
     const markdown = await run(s, ['--format', 'markdown'], API_ONLY);
-    expect(markdown.stdout).not.toContain('$0.00 of $0.00');
+    expect(markdown.stdout).not.toContain('Balance');
     expect((await run(s, ['--format', 'oneline'], API_ONLY)).stdout).toBe('OR $1.10 today · $5.50 month\n');
   });
 

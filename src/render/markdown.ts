@@ -42,7 +42,10 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
 
   const money: string[] = [];
   if (report.credits.status === 'ok') money.push(`**Balance:** ${formatUsd(report.credits.value.remaining)} of ${formatUsd(report.credits.value.total)}`);
-  else if (report.credits.status === 'needs-management-key') money.push('**Balance:** needs `OPENROUTER_MGMT_KEY` (a management key)');
+  // With a note, the answer was no balance (a warning says why): no Balance entry at all.
+  else if (report.credits.status === 'needs-management-key') {
+    if (!report.credits.note) money.push('**Balance:** needs `OPENROUTER_MGMT_KEY` (a management key)');
+  }
   else money.push('**Balance:** unavailable (/credits failed)');
   if (report.key.limit !== null) {
     money.push(
@@ -50,7 +53,7 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
     );
   }
   if (report.runway?.basis === 'credits') money.push(`**Runway:** about ${report.runway.days} days (until ${report.runway.until})`);
-  lines.push(money.join(' · '), '');
+  if (money.length > 0) lines.push(money.join(' · '), '');
 
   const by = options.by ?? 'model';
   const title = { model: 'models', provider: 'providers', day: 'days', workspace: 'workspaces' }[by];
