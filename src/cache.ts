@@ -74,12 +74,12 @@ function cacheDirectory(env: Env): string {
   return join(base, 'openrouter-usage');
 }
 
-export function cachePath(env: Env, identity: readonly string[]): string {
+export function cachePath(env: Env, identity: readonly string[], prefix = ''): string {
   const hash = createHash('sha256')
     .update(JSON.stringify(['openrouter-usage cache v1', ...identity]))
     .digest('hex')
     .slice(0, 32);
-  return join(cacheDirectory(env), `${hash}.json`);
+  return join(cacheDirectory(env), `${prefix}${hash}.json`);
 }
 
 /**
@@ -298,7 +298,7 @@ export function openWorkspaceCache(options: { env: Env; uid: number | undefined;
   cache: WorkspaceCache | undefined;
   warning: string | undefined;
 } {
-  const path = cachePath(options.env, ['workspaces', ...options.identity]);
+  const path = cachePath(options.env, ['workspaces', ...options.identity], 'workspaces-');
   const directory = checkCacheDirectory(dirname(path), options.uid);
   if (!directory.usable) return { cache: undefined, warning: directory.warning };
   return {

@@ -26,10 +26,13 @@ const env = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
+/** The cached reports; the day-long workspace lists (`workspaces-<hash>.json`) beside them are not. */
 function cacheFiles(): string[] {
   const dir = join(sandbox.root, 'cache', 'openrouter-usage');
   try {
-    return readdirSync(dir).map((name) => join(dir, name));
+    return readdirSync(dir)
+      .filter((name) => !name.startsWith('workspaces-'))
+      .map((name) => join(dir, name));
   } catch {
     return [];
   }
@@ -70,6 +73,14 @@ describe('--cache', () => {
     const content = readFileSync(files[0]!, 'utf8');
     for (const key of [API_KEY, MGMT_KEY]) expect(content).not.toContain(secretOf(key).slice(0, 16));
     expect(JSON.parse(content).version).toBe(1);
+    // The workspace list kept beside it: private too, and no key in it either.
+    const dir = join(sandbox.root, 'cache', 'openrouter-usage');
+    const lists = readdirSync(dir).filter((name) => name.startsWith('workspaces-'));
+    expect(lists).toHaveLength(1);
+    expect(lists[0]).toMatch(/^workspaces-[0-9a-f]{32}\.json$/);
+    expect(statSync(join(dir, lists[0]!)).mode & 0o777).toBe(0o600);
+    const list = readFileSync(join(dir, lists[0]!), 'utf8');
+    for (const key of [API_KEY, MGMT_KEY]) expect(list).not.toContain(secretOf(key).slice(0, 16));
   });
 
   test('other keys or settings get their own entry; --cache 0 always asks', async () => {

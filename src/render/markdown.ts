@@ -45,8 +45,7 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
   // With a note, the answer was no balance (a warning says why): no Balance entry at all.
   else if (report.credits.status === 'needs-management-key') {
     if (!report.credits.note) money.push('**Balance:** needs `OPENROUTER_MGMT_KEY` (a management key)');
-  }
-  else money.push('**Balance:** unavailable (/credits failed)');
+  } else money.push('**Balance:** unavailable (/credits failed)');
   if (report.key.limit !== null) {
     money.push(
       `**Key limit:** ${report.key.limitRemaining === null ? '' : `${formatUsd(report.key.limitRemaining)} left of `}${formatUsd(report.key.limit)}${report.key.limitReset ? `, resets ${report.key.limitReset}` : ''}`,
