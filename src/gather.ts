@@ -55,7 +55,18 @@ export async function gatherResponses(
   const directActivity = direct
     ? accountKey.then((k) => (k ? settle(fetchActivity(http, k, { groupByWorkspace: options.byWorkspace })) : needsManagementKey()))
     : undefined;
-  const account = accountKey.then((k) => k && { key: k, ...startAccountKeys(http, k, { workspace: options.workspace, cache: options.workspaceCache, warn }) });
+  const account = accountKey.then(
+    (k) =>
+      k && {
+        key: k,
+        ...startAccountKeys(http, k, {
+          workspace: options.workspace,
+          cache: options.workspaceCache,
+          warn,
+          keyWorkspace: key.then((data) => data.workspace_id),
+        }),
+      },
+  );
   const keys: Promise<Outcome<KeyListItem[]>> = account.then((a) => (a ? settle(a.keys) : needsManagementKey()));
   const workspaces: Promise<Outcome<WorkspacesAnswer>> = account.then((a) => (a ? settle(a.workspaces) : needsManagementKey()));
   // A --workspace that cannot be resolved ends the run: figures for another scope than asked would mislead.

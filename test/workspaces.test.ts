@@ -316,6 +316,25 @@ describe('the workspace list is cached for a day (point 1)', () => {
       await sandbox.cleanup();
     }
   });
+  it('a cached list older than the workspace /key names is fetched again', async ({ s }) => {
+    const sandbox = await makeSandbox();
+    try {
+      await run(s, [], BOTH, sandbox);
+      // A workspace made since the list was cached, holding a key of $0.05 today, and the API key moved there.
+      const marketing = workspace('33333333-3333-4333-a333-333333333333', 'Marketing', 'marketing');
+      s.setData({
+        workspaces: [...WORKSPACES, marketing],
+        keys: [...KEYS, key('campaigns', marketing.id, { today: 0.05, week: 0.05, month: 0.05, usage: 0.05 })],
+        apiKeyInfo: { ...s.data.apiKeyInfo, workspace_id: marketing.id },
+      });
+      s.requests.length = 0;
+      const res = await run(s, ['--json'], BOTH, sandbox);
+      expect(json(res).account?.usage).toEqual({ today: 1.8, week: 4.05, month: 11.3 });
+      expect(s.requestsTo('/workspaces')).toHaveLength(1);
+    } finally {
+      await sandbox.cleanup();
+    }
+  });
 });
 
 describe('accounts without /workspaces (point 1)', () => {

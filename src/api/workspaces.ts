@@ -69,6 +69,11 @@ export interface AccountKeysOptions {
   workspace?: string | undefined;
   cache?: WorkspaceCache | undefined;
   warn: (message: string) => void;
+  /**
+   * The workspace `/key` says the key in use lives in: a cached list without it is older than that
+   * workspace, and is fetched afresh (after the fact, so a good cache costs no waiting).
+   */
+  keyWorkspace?: Promise<string | null | undefined> | undefined;
 }
 
 export interface AccountKeys {
@@ -125,15 +130,24 @@ export function startAccountKeys(http: HttpClient, key: NamedKey, options: Accou
 
   const gathered = selection.then(async ({ answer, fromCache, selected }) => {
     if (selected) return { answer, keys: await keysOf(http, key, selected.id, warn) };
-    try {
-      return { answer, keys: await keysOfAll(http, key, answer, unscoped, warn) };
-    } catch (error) {
-      if (!(fromCache && error instanceof CliError && error.endpoint === '/keys' && error.status === 404)) throw error;
-      // A cached workspace that no longer exists: ask for the list again, once.
+    const again = async () => {
       cache?.discard();
-      const again = await fresh();
-      return { answer: again, keys: await keysOfAll(http, key, again, undefined, warn) };
+      const renewed = await fresh();
+      return { answer: renewed, keys: await keysOfAll(http, key, renewed, undefined, warn) };
+    };
+    let keys: KeyListItem[];
+    try {
+      keys = await keysOfAll(http, key, answer, unscoped, warn);
+    } catch (error) {
+      // A cached workspace that no longer exists: ask for the list again, once.
+      if (fromCache && error instanceof CliError && error.endpoint === '/keys' && error.status === 404) return again();
+      throw error;
     }
+    if (fromCache && answer.supported) {
+      const own = await options.keyWorkspace?.catch(() => undefined);
+      if (own && !answer.workspaces.some((w) => w.id === own)) return again();
+    }
+    return { answer, keys };
   });
 
   const result: AccountKeys = {
