@@ -63,7 +63,10 @@ export async function gatherResponses(
           workspace: options.workspace,
           cache: options.workspaceCache,
           warn,
-          keyWorkspace: key.then((data) => data.workspace_id),
+          keyWorkspace: key.then(
+            (data) => data.workspace_id,
+            () => undefined,
+          ),
         }),
       },
   );
