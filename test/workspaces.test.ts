@@ -404,6 +404,20 @@ describe('--workspace (point 2)', () => {
     expect(keys.code).toBe(2);
   });
 
+  it('a name two workspaces share is exit 2 asking for the slug or id; the slug then works', async ({ s }) => {
+    const team = (id: string, slug: string) => workspace(id, 'Team', slug);
+    s.setData({ workspaces: [...WORKSPACES, team('33333333-3333-4333-a333-333333333333', 'team-a'), team('44444444-4444-4444-a444-444444444444', 'team-b')] });
+    const res = await run(s, ['--workspace', 'team']);
+    expect(res.code).toBe(2);
+    expect(stderrLines(res)).toEqual([
+      'openrouter-usage: --workspace "team" names 2 workspaces; give its slug or id: Team (slug team-a, id 33333333-3333-4333-a333-333333333333); Team (slug team-b, id 44444444-4444-4444-a444-444444444444)',
+    ]);
+    const bySlug = await run(s, ['--workspace', 'team-b', '--json']);
+    expect(bySlug.code).toBe(0);
+    expect(json(bySlug).account?.workspace).toEqual({ id: '44444444-4444-4444-a444-444444444444', name: 'Team' });
+    expect(json(bySlug).account?.usage).toEqual({ today: 0, week: 0, month: 0 });
+  });
+
   it('on an account without /workspaces, --workspace is exit 2 saying so', async ({ s }) => {
     s.setModes({ workspaces: 404 });
     const res = await run(s, ['--workspace', 'Research']);
