@@ -284,6 +284,21 @@ describe('the workspace list is cached for a day (point 1)', () => {
     }
   });
 
+  it('--cache 0 refreshes the workspace list too', async ({ s }) => {
+    const sandbox = await makeSandbox();
+    try {
+      await run(s, [], BOTH, sandbox);
+      s.requests.length = 0;
+      await run(s, ['--cache', '0'], BOTH, sandbox);
+      expect(s.requestsTo('/workspaces')).toHaveLength(1);
+      s.requests.length = 0;
+      await run(s, [], BOTH, sandbox);
+      expect(s.requestsTo('/workspaces')).toHaveLength(0);
+    } finally {
+      await sandbox.cleanup();
+    }
+  });
+
   it('a cache file that fails validation is discarded and the list fetched again', async ({ s }) => {
     const sandbox = await makeSandbox();
     try {
