@@ -75,7 +75,9 @@ function totalsLines(report: Report, chalk: ChalkInstance): string[] {
   }
   if (!key.usage && !accountTotals) {
     lines.push(
-      chalk.yellow('Today / Week / Month: not shown: OPENROUTER_API_KEY is a management key, which cannot spend; use an inference key there for live totals'),
+      chalk.yellow(
+        'Today / Week / Month: not shown: the key in use is a management key, which cannot spend; an inference key in OPENROUTER_API_KEY gives live totals',
+      ),
     );
   }
   return lines;
