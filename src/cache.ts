@@ -2,8 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { literal, object, refine, string, union, type ZodMiniType } from 'zod/mini';
-import { activitySchema, creditsSchema, keyListSchema, keySchema } from './api/schemas.js';
+import { array, boolean, int, literal, nonnegative, object, optional, refine, string, union, type ZodMiniType } from 'zod/mini';
+import { activitySchema, creditsSchema, keyListSchema, keySchema, workspaceSchema } from './api/schemas.js';
+import type { WorkspaceCache } from './api/workspaces.js';
+import type { WorkspacesAnswer } from './insights/workspaces.js';
 import type { Responses } from './report.js';
 
 /**
@@ -30,8 +32,15 @@ export const MAX_CACHE_BYTES = 32 * 1024 * 1024;
 
 /** A part as it may be cached: only complete answers are written (see isCacheable), never a failure. */
 export function cachedOutcome<T extends ZodMiniType>(value: T) {
-  return union([object({ status: literal('ok'), value }), object({ status: literal('needs-management-key') })]);
+  return union([object({ status: literal('ok'), value }), object({ status: literal('needs-management-key'), note: optional(string()) })]);
 }
+
+/** What /workspaces said, as cached (in a report's answers, and in the day-long workspace list). */
+const WORKSPACES_ANSWER_SCHEMA = object({
+  supported: boolean(),
+  status: optional(int().check(nonnegative())),
+  workspaces: array(workspaceSchema),
+});
 
 /**
  * One schema per part of `Responses`, the same the live answers were checked with. A new part of
@@ -43,6 +52,8 @@ export const RESPONSE_PART_SCHEMAS = {
   credits: cachedOutcome(creditsSchema.shape.data),
   activity: cachedOutcome(activitySchema.shape.data),
   keys: cachedOutcome(keyListSchema.shape.data),
+  workspaces: optional(cachedOutcome(WORKSPACES_ANSWER_SCHEMA)),
+  workspace: optional(workspaceSchema),
 };
 
 /** The schema of a whole cache file holding the given parts. */
@@ -63,12 +74,12 @@ function cacheDirectory(env: Env): string {
   return join(base, 'openrouter-usage');
 }
 
-export function cachePath(env: Env, identity: readonly string[]): string {
+export function cachePath(env: Env, identity: readonly string[], prefix = ''): string {
   const hash = createHash('sha256')
     .update(JSON.stringify(['openrouter-usage cache v1', ...identity]))
     .digest('hex')
     .slice(0, 32);
-  return join(cacheDirectory(env), `${hash}.json`);
+  return join(cacheDirectory(env), `${prefix}${hash}.json`);
 }
 
 /**
@@ -106,6 +117,14 @@ export function checkCacheDirectory(dir: string, uid: number | undefined): { usa
  * link, is too large, or fails the schema is deleted, so the next run fetches and writes a good one.
  */
 export function readCacheEntry(path: string, uid: number | undefined): CacheEntry | undefined {
+  const text = readTrustedText(path, uid);
+  const entry = text === undefined ? undefined : parseEntry(text);
+  if (text !== undefined && !entry) discard(path);
+  return entry;
+}
+
+/** The text of a cache file we may trust (see readCacheEntry); undefined, and the file removed when it is not ours, otherwise. */
+function readTrustedText(path: string, uid: number | undefined): string | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
@@ -125,9 +144,8 @@ export function readCacheEntry(path: string, uid: number | undefined): CacheEntr
   } finally {
     closeSync(fd);
   }
-  const entry = text === undefined ? undefined : parseEntry(text);
-  if (!entry) discard(path);
-  return entry;
+  if (text === undefined) discard(path);
+  return text;
 }
 
 function parseEntry(text: string): CacheEntry | undefined {
@@ -172,7 +190,11 @@ function discard(path: string): void {
  * and a link planted at any name is neither followed nor overwritten. False when nothing was written.
  * `temporaryName` is for tests.
  */
-export function writeCacheEntry(path: string, entry: CacheEntry, temporaryName: () => string = () => randomBytes(12).toString('hex')): boolean {
+export function writeCacheEntry(
+  path: string,
+  entry: CacheEntry | WorkspacesEntry,
+  temporaryName: () => string = () => randomBytes(12).toString('hex'),
+): boolean {
   const temporary = join(dirname(path), `.${basename(path)}.${temporaryName()}.tmp`);
   let fd: number;
   try {
@@ -198,7 +220,7 @@ export function writeCacheEntry(path: string, entry: CacheEntry, temporaryName: 
 
 /** Only complete answers are cached: a part that failed would otherwise stay failed for the cache's life. */
 export function isCacheable(responses: Responses): boolean {
-  return [responses.credits, responses.activity, responses.keys].every((outcome) => outcome.status !== 'failed');
+  return [responses.credits, responses.activity, responses.keys, responses.workspaces].every((outcome) => outcome?.status !== 'failed');
 }
 
 export interface OpenedCache {
@@ -243,4 +265,73 @@ export function writeCache(path: string, entry: CacheEntry): void {
     return;
   }
   writeCacheEntry(path, entry);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The workspace list, kept for a day: workspaces change rarely, and with the list at hand every
+// workspace's /keys leaves at once instead of after /workspaces has answered.
+
+/** How long a cached workspace list is used. */
+export const WORKSPACES_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+const CLOCK_SLACK_MS = 5 * 60 * 1000;
+
+interface WorkspacesEntry {
+  version: 1;
+  fetchedAt: string;
+  answer: WorkspacesAnswer;
+}
+
+const WORKSPACES_ENTRY_SCHEMA = object({
+  version: literal(1),
+  fetchedAt: string().check(refine((text) => Number.isFinite(Date.parse(text)), 'not a date-time')),
+  answer: WORKSPACES_ANSWER_SCHEMA,
+});
+
+/**
+ * The cached workspace list for these settings (the management key and base URL, hashed into the
+ * file name as every cache file is), held to the same rules as every cached answer: a directory
+ * only this user can write, no links, O_EXCL temporaries, and a schema check on every read.
+ * `refresh` (--cache 0) skips reading; `now` is the run's clock.
+ */
+export function openWorkspaceCache(options: { env: Env; uid: number | undefined; identity: readonly string[]; now: () => number; refresh?: boolean }): {
+  cache: WorkspaceCache | undefined;
+  warning: string | undefined;
+} {
+  const path = cachePath(options.env, ['workspaces', ...options.identity], 'workspaces-');
+  const directory = checkCacheDirectory(dirname(path), options.uid);
+  if (!directory.usable) return { cache: undefined, warning: directory.warning };
+  return {
+    cache: {
+      read: () => {
+        if (options.refresh) return undefined;
+        const text = readTrustedText(path, options.uid);
+        if (text === undefined) return undefined;
+        const entry = parseWorkspacesEntry(text);
+        if (!entry) {
+          discard(path);
+          return undefined;
+        }
+        // A few minutes "from the future" is a clock set back a little, not a reason to ask again.
+        const age = options.now() - Date.parse(entry.fetchedAt);
+        return age > -CLOCK_SLACK_MS && age < WORKSPACES_MAX_AGE_MS ? entry.answer : undefined;
+      },
+      write: (answer) => {
+        writeCacheEntry(path, { version: 1, fetchedAt: new Date(options.now()).toISOString(), answer });
+      },
+      discard: () => discard(path),
+    },
+    warning: undefined,
+  };
+}
+
+function parseWorkspacesEntry(text: string): WorkspacesEntry | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = WORKSPACES_ENTRY_SCHEMA.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
 }

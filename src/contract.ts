@@ -45,6 +45,11 @@ export type JsonRunway =
   | { basis: 'credits'; dailyAverage: number; averageDays: number; days: number; until: string }
   | { basis: 'key-limit'; dailyAverage: number; runsOutOn: string | null; resetsOn: string | null; runsOutBeforeReset: boolean };
 
+export interface JsonWorkspaceRef {
+  id: string;
+  name: string;
+}
+
 export interface JsonWarning {
   source: string;
   message: string;
@@ -56,11 +61,32 @@ export interface JsonDocument {
   fetchedAt: string;
   demo: boolean;
   key: JsonKey;
-  /** Sum of every key's live counters (/keys); null without a management key or when /keys failed. */
-  account: { usage: JsonPeriods; byokUsage: JsonPeriods; keys: number; disabledKeys: number } | null;
+  /** Sum of every key's live counters (/keys, every workspace); null without a management key or when /keys failed. */
+  account: {
+    usage: JsonPeriods;
+    byokUsage: JsonPeriods;
+    keys: number;
+    disabledKeys: number;
+    /** `account` (every workspace), `default-workspace` (no /workspaces: the default one's keys only) or `workspace` (--workspace). */
+    coverage: 'account' | 'default-workspace' | 'workspace';
+    /** The --workspace the totals are limited to. */
+    workspace: JsonWorkspaceRef | null;
+    /** Each workspace's share of the totals; null when /workspaces gave no list or --workspace chose one. */
+    workspaces: (JsonWorkspaceRef & { usage: JsonPeriods; byokUsage: JsonPeriods; keys: number; disabledKeys: number })[] | null;
+  } | null;
   credits: { total: number; used: number; remaining: number } | null;
-  models: { days: number; from: string; to: string; scope: 'account' | 'key'; items: ({ model: string } & JsonGroupTotals)[] } | null;
+  models: {
+    days: number;
+    from: string;
+    to: string;
+    scope: 'account' | 'key';
+    /** The --workspace the breakdown is limited to. */
+    workspace: JsonWorkspaceRef | null;
+    items: ({ model: string } & JsonGroupTotals)[];
+  } | null;
   providers: ({ provider: string } & JsonGroupTotals)[] | null;
+  /** The window summed per workspace (`--by workspace`); null otherwise or with `models`. */
+  workspaces: ({ workspace: JsonWorkspaceRef } & JsonGroupTotals)[] | null;
   daily: { date: string; usage: number; requests: number }[] | null;
   trend: { min: number; max: number; average: number } | null;
   runway: JsonRunway | null;
@@ -73,6 +99,8 @@ export interface JsonDocument {
     today: number;
     otherKeys: number | null;
     unexplained: number;
+    /** With --workspace: the workspace both sides are limited to. */
+    workspace?: string;
     message: string;
   } | null;
   utcDayEndsAt: string;
@@ -82,6 +110,7 @@ export interface JsonDocument {
 
 const totals = (t: JsonTotals): JsonTotals => ({ today: t.today, week: t.week, month: t.month, total: t.total });
 const periods = (t: JsonPeriods): JsonPeriods => ({ today: t.today, week: t.week, month: t.month });
+const ref = (w: JsonWorkspaceRef): JsonWorkspaceRef => ({ id: w.id, name: w.name });
 
 function groupTotals(t: JsonGroupTotals): JsonGroupTotals {
   return {
@@ -121,6 +150,17 @@ export function toJsonDocument(report: Report): JsonDocument {
             byokUsage: periods(account.value.byokUsage),
             keys: account.value.keys,
             disabledKeys: account.value.disabledKeys,
+            coverage: account.value.coverage,
+            workspace: account.value.workspace && ref(account.value.workspace),
+            workspaces:
+              account.value.workspaces &&
+              account.value.workspaces.map((w) => ({
+                ...ref(w),
+                usage: periods(w.usage),
+                byokUsage: periods(w.byokUsage),
+                keys: w.keys,
+                disabledKeys: w.disabledKeys,
+              })),
           }
         : null,
     credits: credits.status === 'ok' ? { total: credits.value.total, used: credits.value.used, remaining: credits.value.remaining } : null,
@@ -129,9 +169,11 @@ export function toJsonDocument(report: Report): JsonDocument {
       from: breakdown.from,
       to: breakdown.to,
       scope: breakdown.scope,
+      workspace: breakdown.workspace ? ref(breakdown.workspace) : null,
       items: breakdown.models.map((m) => ({ model: m.model, ...groupTotals(m) })),
     },
     providers: breakdown && breakdown.providers.map((p) => ({ provider: p.provider, ...groupTotals(p) })),
+    workspaces: breakdown?.workspaces ? breakdown.workspaces.map((w) => ({ workspace: ref(w.workspace), ...groupTotals(w) })) : null,
     daily: breakdown && breakdown.daily.map((d) => ({ date: d.date, usage: d.usage, requests: d.requests })),
     trend: breakdown && { min: breakdown.trend.min, max: breakdown.trend.max, average: breakdown.trend.average },
     runway: report.runway && { ...report.runway },
@@ -157,8 +199,14 @@ export interface JsonKeysDocument {
     limit: number | null;
     limitRemaining: number | null;
     limitReset: string | null;
+    /** Where the key lives; null when the account has no /workspaces. */
+    workspace: JsonWorkspaceRef | null;
   }[];
   totals: { keys: number; usage: JsonTotals };
+  /** The --workspace the listing is limited to. */
+  workspace: JsonWorkspaceRef | null;
+  /** The listed keys summed per workspace; null when the account has no /workspaces. */
+  workspaces: (JsonWorkspaceRef & { keys: number; usage: JsonTotals })[] | null;
   warnings: JsonWarning[];
 }
 
@@ -178,8 +226,11 @@ export function toJsonKeysDocument(report: KeysReport): JsonKeysDocument {
       limit: k.limit,
       limitRemaining: k.limitRemaining,
       limitReset: k.limitReset,
+      workspace: k.workspace && ref(k.workspace),
     })),
     totals: { keys: report.totals.keys, usage: totals(report.totals.usage) },
+    workspace: report.workspace && ref(report.workspace),
+    workspaces: report.workspaces && report.workspaces.map((w) => ({ ...ref(w), keys: w.keys, usage: totals(w.usage) })),
     warnings: report.warnings.map((w) => ({ source: w.source, message: w.message })),
   };
 }

@@ -4,7 +4,7 @@ import { CliError } from './errors.js';
 /** What the command line asked for, after commander has parsed and checked it. */
 export const FORMATS = ['text', 'json', 'markdown', 'csv', 'oneline'] as const;
 export type Format = (typeof FORMATS)[number];
-export const GROUPS = ['model', 'provider', 'day'] as const;
+export const GROUPS = ['model', 'provider', 'day', 'workspace'] as const;
 export type GroupBy = (typeof GROUPS)[number];
 export const SCOPES = ['account', 'key'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -34,6 +34,8 @@ export interface CliOptions extends CommonOptions {
   minBalance?: number | undefined;
   maxToday?: number | undefined;
   maxMonth?: number | undefined;
+  /** `--workspace <name|slug|id>`: the account totals, the breakdown and the keys of one workspace. */
+  workspace?: string | undefined;
   /** Seconds a cached answer may be reused; 0 refreshes the cache without reading it. */
   cache?: number | undefined;
   /** Seconds between redraws; true when --watch is given without a value. */
@@ -42,6 +44,7 @@ export interface CliOptions extends CommonOptions {
 
 export interface KeysOptions extends CommonOptions {
   includeDisabled?: boolean | undefined;
+  workspace?: string | undefined;
 }
 
 export function integerIn(min: number, max: number): (value: string) => number {

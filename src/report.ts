@@ -1,4 +1,4 @@
-import type { ActivityRow, CreditsData, KeyData, KeyListItem } from './api/schemas.js';
+import type { ActivityRow, CreditsData, KeyData, KeyListItem, Workspace } from './api/schemas.js';
 import { completedDaysWindow, utcDay } from './dates.js';
 import { CliError, type Failure } from './errors.js';
 import { nonFiniteField } from './finite.js';
@@ -8,8 +8,18 @@ import { checkThresholds, type Alert, type Figure, type Thresholds } from './ins
 import { buildBreakdown, monthToDateFromRows, type Breakdown } from './insights/breakdown.js';
 import { explainGap, type Discrepancy } from './insights/discrepancy.js';
 import { capRunway, creditsRunway, type Runway } from './insights/runway.js';
+import { sanitize } from './sanitize.js';
 import { nextUtcMidnight } from './insights/utc-clock.js';
 import type { Scope } from './options.js';
+import {
+  aggregateWorkspaces,
+  refOf,
+  workspaceTotals,
+  type WorkspaceItem,
+  type WorkspaceRef,
+  type WorkspacesAnswer,
+  type WorkspaceTotals,
+} from './insights/workspaces.js';
 
 export { aggregateModels, type ModelItem } from './insights/breakdown.js';
 export type { Scope } from './options.js';
@@ -32,12 +42,32 @@ export interface Responses {
   key: KeyData;
   credits: Outcome<CreditsData>;
   activity: Outcome<ActivityRow[]>;
-  /** /keys, for account-wide live totals; absent where it was not asked. */
+  /** /keys over every workspace (or the --workspace one), for account-wide live totals. */
   keys: Outcome<KeyListItem[]>;
+  /** /workspaces; absent where it was not asked (the demo, answers cached by older versions). */
+  workspaces?: Outcome<WorkspacesAnswer> | undefined;
+  /** The workspace `--workspace` limits the totals, the breakdown and the keys to. */
+  workspace?: Workspace | undefined;
 }
 
-/** An answer, or why there is none: the renderers explain each case in place. */
-export type Outcome<T> = { status: 'ok'; value: T } | { status: 'needs-management-key' } | { status: 'failed'; error: Failure };
+/**
+ * An answer, or why there is none: the renderers explain each case in place. `note` says why a
+ * figure that was answered is nevertheless not one (a warning then says so).
+ */
+export type Outcome<T> = { status: 'ok'; value: T } | { status: 'needs-management-key'; note?: string | undefined } | { status: 'failed'; error: Failure };
+
+/** What the account totals add up: every workspace's keys, the default workspace's only, or one chosen workspace's. */
+export type Coverage = 'account' | 'default-workspace' | 'workspace';
+
+export interface AccountSection extends AccountTotals {
+  coverage: Coverage;
+  /** The HTTP status /workspaces refused with, when coverage is `default-workspace`. */
+  workspacesStatus: number | null;
+  /** The --workspace the totals are limited to. */
+  workspace: WorkspaceRef | null;
+  /** Each workspace's share, when /workspaces listed them (and no --workspace narrowed them to one). */
+  workspaces: WorkspaceTotals[] | null;
+}
 
 export interface Report {
   demo: boolean;
@@ -57,9 +87,9 @@ export interface Report {
     /** Whether BYOK spend counts against `limit`, as the key is set up. */
     includeByokInLimit: boolean;
   };
-  account: Outcome<AccountTotals>;
+  account: Outcome<AccountSection>;
   credits: Outcome<Credits>;
-  breakdown: Outcome<Breakdown>;
+  breakdown: Outcome<ReportBreakdown>;
   runway: Runway | null;
   discrepancy: Discrepancy | null;
   /** End of the current UTC day, when Today rolls over. */
@@ -67,6 +97,9 @@ export interface Report {
   alerts: Alert[];
   warnings: Warning[];
 }
+
+/** The breakdown, with its split per workspace (`--by workspace`) and the --workspace it is limited to. */
+export type ReportBreakdown = Breakdown & { workspaces?: WorkspaceItem[]; workspace?: WorkspaceRef };
 
 export interface Credits {
   total: number;
@@ -83,6 +116,8 @@ export interface ReportOptions {
   thresholds?: Thresholds;
   /** When the report is made, if not `now` (a report from cached answers is made later). */
   generatedAt?: Date;
+  /** `--by workspace`: the /activity rows carry their workspace, and the breakdown sums them per workspace. */
+  byWorkspace?: boolean | undefined;
 }
 
 export function isManagementKey(key: KeyData): boolean {
@@ -104,7 +139,13 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
   const warnings: Warning[] = [...options.configWarnings];
 
   const keyUsage: Totals | null = management ? null : { today: key.usage_daily, week: key.usage_weekly, month: key.usage_monthly, total: key.usage };
-  const account = consistentAccount(section(responses.keys, 'keys', warnings, accountTotals), keyUsage, warnings);
+  const workspaces = responses.workspaces?.status === 'ok' ? responses.workspaces.value : undefined;
+  const account = consistentAccount(
+    section(responses.keys, 'keys', warnings, (keys) => accountSection(keys, workspaces, responses.workspace)),
+    keyUsage,
+    warnings,
+  );
+  if (responses.credits.status === 'needs-management-key' && responses.credits.note) warnings.push({ source: 'credits', message: responses.credits.note });
   const credits = section(responses.credits, 'credits', warnings, (data) => ({
     total: data.total_credits,
     used: data.total_usage,
@@ -112,7 +153,11 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
   }));
   const window = { days: options.days, ...completedDaysWindow(now, options.days) };
   const scope = options.scope ?? 'account';
-  const breakdown = section(responses.activity, 'activity', warnings, (rows) => buildBreakdown(rows, window, scope));
+  const breakdown = section(responses.activity, 'activity', warnings, (rows) => ({
+    ...buildBreakdown(rows, window, scope),
+    ...(options.byWorkspace ? { workspaces: aggregateWorkspaces(rows, window.from, window.to, workspaces?.workspaces ?? []) } : {}),
+    ...(responses.workspace ? { workspace: refOf(responses.workspace) } : {}),
+  }));
 
   const report: Report = {
     demo: options.demo,
@@ -157,6 +202,14 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
   return { report, thresholdFailure };
 }
 
+function accountSection(keys: readonly KeyListItem[], answer: WorkspacesAnswer | undefined, selected: Workspace | undefined): AccountSection {
+  const totals = accountTotals(keys);
+  if (selected) return { ...totals, coverage: 'workspace', workspacesStatus: null, workspace: refOf(selected), workspaces: null };
+  if (answer && !answer.supported)
+    return { ...totals, coverage: 'default-workspace', workspacesStatus: answer.status ?? null, workspace: null, workspaces: null };
+  return { ...totals, coverage: 'account', workspacesStatus: null, workspace: null, workspaces: answer ? workspaceTotals(keys, answer.workspaces) : null };
+}
+
 /** BYOK counters are optional in the API; without all four there is no honest total to give. */
 function byokTotals(key: KeyData): Totals | null {
   const { byok_usage: total, byok_usage_daily: today, byok_usage_weekly: week, byok_usage_monthly: month } = key;
@@ -174,7 +227,8 @@ export function primaryTotals(report: Report): { today: number; week: number; mo
 function runwayOf(report: Report, now: Date): Runway | undefined {
   const { breakdown, credits, key } = report;
   // The balance is the account's, so only an account-wide spend rate can project it.
-  if (credits.status === 'ok' && breakdown.status === 'ok' && breakdown.value.scope === 'account') {
+  // The balance is the whole account's: one workspace's spend rate would stretch it too far.
+  if (credits.status === 'ok' && breakdown.status === 'ok' && breakdown.value.scope === 'account' && !breakdown.value.workspace) {
     return creditsRunway(credits.value.remaining, breakdown.value.trend.average, breakdown.value.days, now);
   }
   if (credits.status !== 'ok' && key.limit !== null && key.limitRemaining !== null && key.usage) {
@@ -189,7 +243,10 @@ function discrepancyOf(report: Report, breakdownMonth: number, breakdownScope: S
   // Compare like with like where possible: a key's breakdown with the key's totals.
   const totals = breakdownScope === 'key' && report.key.usage ? { ...report.key.usage, scope: 'key' as const } : primaryTotals(report);
   if (!totals) return undefined;
-  return explainGap({ month: totals.month, today: totals.today, monthScope: totals.scope, breakdownMonth, breakdownScope });
+  const gap = explainGap({ month: totals.month, today: totals.today, monthScope: totals.scope, breakdownMonth, breakdownScope });
+  // With --workspace both sides are that workspace's; the sentence names it.
+  const workspace = report.account.status === 'ok' ? report.account.value.workspace : null;
+  return gap && workspace && totals.scope === 'account' ? { ...gap, workspace: workspace.name } : gap;
 }
 
 function thresholdFigures(report: Report, responses: Responses): { balance: Figure; today: Figure; month: Figure } {
@@ -198,14 +255,26 @@ function thresholdFigures(report: Report, responses: Responses): { balance: Figu
 
   const balance: Figure =
     report.credits.status === 'ok' ? { value: report.credits.value.remaining, scope: 'account' } : { missing: failure(responses.credits, 'the balance') };
-  const totals = primaryTotals(report);
-  const missingTotals = (): Figure => ({ missing: failure(responses.keys, 'the live totals of a management key') });
-  const scope = totals?.scope === 'account' ? 'account' : 'this key';
+  // A management key that was configured but whose account totals failed (rejected, /keys or
+  // /workspaces down) fails the threshold: falling back to one key's figures would narrow it silently.
+  const totals = report.account.status === 'failed' ? undefined : primaryTotals(report);
+  const missingTotals = (): Figure => ({
+    missing: report.account.status === 'failed' ? report.account.error : failure(responses.keys, 'the live totals of a management key'),
+  });
+  const scope = totals?.scope === 'account' ? accountScope(report) : 'this key';
   return {
     balance,
     today: totals ? { value: totals.today, scope } : missingTotals(),
     month: totals ? { value: totals.month, scope } : missingTotals(),
   };
+}
+
+/** Whose figure an alert names: the account, its default workspace, or the --workspace one. */
+function accountScope(report: Report): string {
+  if (report.account.status !== 'ok') return 'account';
+  const { coverage, workspace } = report.account.value;
+  if (coverage === 'workspace' && workspace) return `workspace ${sanitize(workspace.name, 80)}`;
+  return coverage === 'default-workspace' ? 'default workspace' : 'account';
 }
 
 function section<T, U>(outcome: Outcome<T>, source: Warning['source'], warnings: Warning[], map: (value: T) => U): Outcome<U> {
@@ -240,8 +309,9 @@ const HALF_CENT = 0.005;
  * be below this key's own: when they are (an empty or partial list), they are not the account's,
  * and are said to be unavailable rather than shown.
  */
-function consistentAccount(account: Outcome<AccountTotals>, keyUsage: Totals | null, warnings: Warning[]): Outcome<AccountTotals> {
-  if (account.status !== 'ok' || !keyUsage) return account;
+function consistentAccount(account: Outcome<AccountSection>, keyUsage: Totals | null, warnings: Warning[]): Outcome<AccountSection> {
+  // Only totals that cover every workspace must hold this key's spend; one workspace's need not.
+  if (account.status !== 'ok' || !keyUsage || account.value.coverage !== 'account') return account;
   const period = (['today', 'week', 'month'] as const).find((p) => account.value.usage[p] < keyUsage[p] - HALF_CENT);
   if (!period) return account;
   const error = new CliError(

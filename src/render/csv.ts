@@ -22,6 +22,22 @@ export function renderCsv(report: Report, by: GroupBy = 'model'): string {
   if (by === 'day') {
     return csv([['date', 'usage', 'requests'], ...(b?.daily ?? []).map((d) => [d.date, d.usage, d.requests])]);
   }
+  if (by === 'workspace') {
+    return csv([
+      ['workspace', 'workspace_id', ...TOTALS],
+      ...(b?.workspaces ?? []).map((w) => [
+        w.workspace.name,
+        w.workspace.id,
+        w.usage,
+        w.byokUsage,
+        w.requests,
+        w.promptTokens,
+        w.completionTokens,
+        w.reasoningTokens,
+        w.usdPerMillionTokens,
+      ]),
+    ]);
+  }
   const items = by === 'provider' ? (b?.providers ?? []).map((p) => ({ ...p, name: p.provider })) : (b?.models ?? []).map((m) => ({ ...m, name: m.model }));
   return csv([
     [by, ...TOTALS],
@@ -31,7 +47,7 @@ export function renderCsv(report: Report, by: GroupBy = 'model'): string {
 
 export function renderKeysCsv(report: KeysReport): string {
   return csv([
-    ['name', 'label', 'hash', 'disabled', 'today', 'week', 'month', 'total', 'limit', 'limit_remaining', 'limit_reset'],
+    ['name', 'label', 'hash', 'disabled', 'today', 'week', 'month', 'total', 'limit', 'limit_remaining', 'limit_reset', 'workspace', 'workspace_id'],
     ...report.keys.map((k) => [
       k.name,
       k.label,
@@ -44,6 +60,8 @@ export function renderKeysCsv(report: KeysReport): string {
       k.limit,
       k.limitRemaining,
       k.limitReset,
+      k.workspace?.name ?? null,
+      k.workspace?.id ?? null,
     ]),
   ]);
 }
