@@ -18,8 +18,8 @@ import type { Responses } from './report.js';
  * and counts as a miss), a directory another user could write to is not used at all, and files are
  * never opened through a link someone planted.
  *
- * Wiring (src/live.ts): `openCache({ env: process.env, uid: process.getuid?.(), identity })` once per
- * run; push its `warning`, if any, to the config warnings; then `cache?.read()` and `cache?.write(entry)`.
+ * Wiring (src/commands/answers.ts): `openCache({ env: io.env, uid: io.uid, identity })` once per run;
+ * its `warning`, if any, joins the run's warnings; then `cache?.read()` and `cache?.write(entry)`.
  */
 export interface CacheEntry {
   version: 1;
