@@ -324,6 +324,8 @@ async function main() {
   const now = new Date();
   const small = await standIn.startStandIn({ now });
   const big = await standIn.startStandIn({ now });
+  // Three workspaces (Default, Research, Production), keys in each: /keys is asked per workspace.
+  const multi = await standIn.startStandIn({ now, workspaces: 'multi' });
   // An account without the analytics API: its report must wait no longer than one with it.
   const plain = await standIn.startStandIn({ now, modes: standIn.WITHOUT_ANALYTICS });
   // The stand-in pages /keys two at a time to test paging; here one page holds every key, as it
@@ -334,6 +336,7 @@ async function main() {
   closers.push(
     () => small.close(),
     () => big.close(),
+    () => multi.close(),
     () => plain.close(),
   );
   const bigBytes = Buffer.byteLength(JSON.stringify({ data: big.data.activity }));
@@ -342,6 +345,12 @@ async function main() {
   const urlSlow = await startCachingFront(small, LATENCY_MS);
   const urlSlowPlain = await startCachingFront(plain, LATENCY_MS);
   const urlBig = await startCachingFront(big, 0);
+  const urlMulti = await startCachingFront(multi, LATENCY_MS);
+  const urlMulti0 = await startCachingFront(multi, 0);
+  // The workspace list is cached for a day under XDG_CACHE_HOME: the warm case keeps its directory
+  // (filled by the warm-up run), the cold case starts every run without one.
+  const warmCache = join(work, 'cache-warm');
+  const coldCache = join(work, 'cache-cold');
   const keys = { OPENROUTER_API_KEY: standIn.API_KEY, OPENROUTER_MGMT_KEY: standIn.MGMT_KEY };
   const node = args.node ? resolve(args.node) : process.execPath;
   const nodeVersion = spawnSync(node, ['-v'], { encoding: 'utf8', timeout: CHILD_KILL_MS }).stdout?.trim();
@@ -397,6 +406,28 @@ async function main() {
       check: report(clean),
     },
     {
+      id: 'ws3-0',
+      label: 'report, 3 workspaces, 0 ms latency, list cached',
+      argv: [BIN],
+      env: childEnv({ ...keys, OPENROUTER_BASE_URL: urlMulti0, XDG_CACHE_HOME: join(work, 'cache-warm-0') }),
+      check: report(clean),
+    },
+    {
+      id: 'ws3-warm',
+      label: `report, 3 workspaces, ${LATENCY_MS} ms, workspace list cached`,
+      argv: [BIN],
+      env: childEnv({ ...keys, OPENROUTER_BASE_URL: urlMulti, XDG_CACHE_HOME: warmCache }),
+      check: report(clean),
+    },
+    {
+      id: 'ws3-cold',
+      label: `report, 3 workspaces, ${LATENCY_MS} ms, no cached list`,
+      argv: [BIN],
+      env: childEnv({ ...keys, OPENROUTER_BASE_URL: urlMulti, XDG_CACHE_HOME: coldCache }),
+      before: () => rmSync(coldCache, { recursive: true, force: true }),
+      check: report(clean),
+    },
+    {
       id: 'big',
       label: `report, ${((BIG_DAYS * BIG_ENDPOINTS) / 1000).toFixed(0)}k /activity rows`,
       argv: [BIN],
@@ -435,6 +466,7 @@ async function main() {
   // One unrecorded run of each warms the file cache; its output is checked.
   for (const c of cases) {
     try {
+      c.before?.();
       c.check(await runOnce(node, c.argv, c.env));
     } catch (error) {
       throw new Error(`${c.label}: ${error.message}`, { cause: error });
@@ -445,6 +477,7 @@ async function main() {
   const times = Object.fromEntries(cases.map((c) => [c.id, []]));
   for (let round = 0; round < RUNS; round++) {
     for (const c of shuffle(cases)) {
+      c.before?.();
       const res = await runOnce(node, c.argv, c.env);
       try {
         c.check(res);
@@ -519,6 +552,13 @@ async function main() {
   timed('slow', `≤ ${ms(slowLimit)} = (${LATENCY_MS} + report) × 1.10`, med.slow <= slowLimit);
   // Analytics answered 404: its discovery and queries left with /key, so the fallback costs no round trip.
   timed('slow-plain', `≤ ${ms(slowLimit)} (one round trip too)`, med['slow-plain'] <= slowLimit);
+  // Against the same account at 0 ms: a cached list lets every workspace's /keys leave with the rest
+  // (one round trip, like one workspace); without it, /workspaces first, then the others: two.
+  timed('ws3-0');
+  const warmLimit = (LATENCY_MS + med['ws3-0']) * 1.1;
+  timed('ws3-warm', `≤ ${ms(warmLimit)} = (${LATENCY_MS} + 3-ws report) × 1.10`, med['ws3-warm'] <= warmLimit);
+  const coldLimit = (2 * LATENCY_MS + med['ws3-0']) * 1.1;
+  timed('ws3-cold', `≤ ${ms(coldLimit)} = (2 × ${LATENCY_MS} + 3-ws report) × 1.10`, med['ws3-cold'] <= coldLimit);
   timed('big');
   const bigExtra = med.big - med.report;
   rows.push([`  15k rows minus 0 ms report`, ms(bigExtra), '', '', '≤ 150 ms', verdict(bigExtra <= 150)]);

@@ -29,11 +29,12 @@ export function openMetaCache(options: {
   if (!checkCacheDirectory(dirname(path), options.uid).usable) return undefined;
   return {
     read(): AnalyticsMeta | undefined {
+      // Undefined when there is none, or one not to be trusted (then already removed).
       const text = readTrustedText(path, options.uid);
       if (text === undefined) return undefined;
       let parsed;
       try {
-        parsed = text === null ? undefined : metaEntrySchema.safeParse(JSON.parse(text));
+        parsed = metaEntrySchema.safeParse(JSON.parse(text));
       } catch {
         parsed = undefined;
       }

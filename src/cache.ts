@@ -2,9 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { literal, object, optional, refine, string, union, type ZodMiniType } from 'zod/mini';
+import { array, boolean, int, literal, nonnegative, object, optional, refine, string, union, type ZodMiniType } from 'zod/mini';
 import { analyticsOutcomeSchema } from './api/analytics.js';
-import { activitySchema, creditsSchema, keyListSchema, keySchema } from './api/schemas.js';
+import { activitySchema, creditsSchema, keyListSchema, keySchema, workspaceSchema } from './api/schemas.js';
+import type { WorkspaceCache } from './api/workspaces.js';
+import type { WorkspacesAnswer } from './insights/workspaces.js';
 import type { Responses } from './report.js';
 
 /**
@@ -17,8 +19,8 @@ import type { Responses } from './report.js';
  * and counts as a miss), a directory another user could write to is not used at all, and files are
  * never opened through a link someone planted.
  *
- * Wiring (src/live.ts): `openCache({ env: process.env, uid: process.getuid?.(), identity })` once per
- * run; push its `warning`, if any, to the config warnings; then `cache?.read()` and `cache?.write(entry)`.
+ * Wiring (src/commands/answers.ts): `openCache({ env: io.env, uid: io.uid, identity })` once per run;
+ * its `warning`, if any, joins the run's warnings; then `cache?.read()` and `cache?.write(entry)`.
  */
 export interface CacheEntry {
   version: 1;
@@ -31,8 +33,15 @@ export const MAX_CACHE_BYTES = 32 * 1024 * 1024;
 
 /** A part as it may be cached: only complete answers are written (see isCacheable), never a failure. */
 export function cachedOutcome<T extends ZodMiniType>(value: T) {
-  return union([object({ status: literal('ok'), value }), object({ status: literal('needs-management-key') })]);
+  return union([object({ status: literal('ok'), value }), object({ status: literal('needs-management-key'), note: optional(string()) })]);
 }
+
+/** What /workspaces said, as cached (in a report's answers, and in the day-long workspace list). */
+const WORKSPACES_ANSWER_SCHEMA = object({
+  supported: boolean(),
+  status: optional(int().check(nonnegative())),
+  workspaces: array(workspaceSchema),
+});
 
 /**
  * One schema per part of `Responses`, the same the live answers were checked with. A new part of
@@ -44,6 +53,8 @@ export const RESPONSE_PART_SCHEMAS = {
   credits: cachedOutcome(creditsSchema.shape.data),
   activity: cachedOutcome(activitySchema.shape.data),
   keys: cachedOutcome(keyListSchema.shape.data),
+  workspaces: optional(cachedOutcome(WORKSPACES_ANSWER_SCHEMA)),
+  workspace: optional(workspaceSchema),
   analytics: optional(analyticsOutcomeSchema),
 };
 
@@ -65,12 +76,12 @@ function cacheDirectory(env: Env): string {
   return join(base, 'openrouter-usage');
 }
 
-export function cachePath(env: Env, identity: readonly string[]): string {
+export function cachePath(env: Env, identity: readonly string[], prefix = ''): string {
   const hash = createHash('sha256')
     .update(JSON.stringify(['openrouter-usage cache v1', ...identity]))
     .digest('hex')
     .slice(0, 32);
-  return join(cacheDirectory(env), `${hash}.json`);
+  return join(cacheDirectory(env), `${prefix}${hash}.json`);
 }
 
 /**
@@ -109,25 +120,21 @@ export function checkCacheDirectory(dir: string, uid: number | undefined): { usa
  */
 export function readCacheEntry(path: string, uid: number | undefined): CacheEntry | undefined {
   const text = readTrustedText(path, uid);
-  if (text === undefined) return undefined;
-  const entry = text === null ? undefined : parseEntry(text);
-  if (!entry) discard(path);
+  const entry = text === undefined ? undefined : parseEntry(text);
+  if (text !== undefined && !entry) discard(path);
   return entry;
 }
 
-/**
- * The text of a cache file, if it is a regular file of `uid`'s (not a link), no larger than
- * MAX_CACHE_BYTES, that neither group nor others can write: undefined when there is none to read,
- * null when what is there must not be trusted (the caller deletes it).
- */
-export function readTrustedText(path: string, uid: number | undefined): string | null | undefined {
+/** The text of a cache file we may trust (see readCacheEntry); undefined, and the file removed when it is not ours, otherwise. */
+export function readTrustedText(path: string, uid: number | undefined): string | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     // ELOOP (EMLINK on the BSDs): a symbolic link where an entry should be. Nobody but us writes here.
     const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ELOOP' || code === 'EMLINK' ? null : undefined;
+    if (code === 'ELOOP' || code === 'EMLINK') discard(path);
+    return undefined;
   }
   let text: string | undefined;
   try {
@@ -139,7 +146,8 @@ export function readTrustedText(path: string, uid: number | undefined): string |
   } finally {
     closeSync(fd);
   }
-  return text ?? null;
+  if (text === undefined) discard(path);
+  return text;
 }
 
 function parseEntry(text: string): CacheEntry | undefined {
@@ -184,7 +192,11 @@ export function discard(path: string): void {
  * and a link planted at any name is neither followed nor overwritten. False when nothing was written.
  * `temporaryName` is for tests.
  */
-export function writeCacheEntry(path: string, entry: unknown, temporaryName: () => string = () => randomBytes(12).toString('hex')): boolean {
+export function writeCacheEntry(
+  path: string,
+  entry: CacheEntry | WorkspacesEntry | { version: 1; fetchedAt: string; meta: unknown },
+  temporaryName: () => string = () => randomBytes(12).toString('hex'),
+): boolean {
   const temporary = join(dirname(path), `.${basename(path)}.${temporaryName()}.tmp`);
   let fd: number;
   try {
@@ -210,9 +222,7 @@ export function writeCacheEntry(path: string, entry: unknown, temporaryName: () 
 
 /** Only complete answers are cached: a part that failed would otherwise stay failed for the cache's life. */
 export function isCacheable(responses: Responses): boolean {
-  return [responses.credits, responses.activity, responses.keys, responses.analytics ?? { status: 'needs-management-key' }].every(
-    (outcome) => outcome.status !== 'failed',
-  );
+  return [responses.credits, responses.activity, responses.keys, responses.workspaces, responses.analytics].every((outcome) => outcome?.status !== 'failed');
 }
 
 export interface OpenedCache {
@@ -257,4 +267,73 @@ export function writeCache(path: string, entry: CacheEntry): void {
     return;
   }
   writeCacheEntry(path, entry);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The workspace list, kept for a day: workspaces change rarely, and with the list at hand every
+// workspace's /keys leaves at once instead of after /workspaces has answered.
+
+/** How long a cached workspace list is used. */
+export const WORKSPACES_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+const CLOCK_SLACK_MS = 5 * 60 * 1000;
+
+interface WorkspacesEntry {
+  version: 1;
+  fetchedAt: string;
+  answer: WorkspacesAnswer;
+}
+
+const WORKSPACES_ENTRY_SCHEMA = object({
+  version: literal(1),
+  fetchedAt: string().check(refine((text) => Number.isFinite(Date.parse(text)), 'not a date-time')),
+  answer: WORKSPACES_ANSWER_SCHEMA,
+});
+
+/**
+ * The cached workspace list for these settings (the management key and base URL, hashed into the
+ * file name as every cache file is), held to the same rules as every cached answer: a directory
+ * only this user can write, no links, O_EXCL temporaries, and a schema check on every read.
+ * `refresh` (--cache 0) skips reading; `now` is the run's clock.
+ */
+export function openWorkspaceCache(options: { env: Env; uid: number | undefined; identity: readonly string[]; now: () => number; refresh?: boolean }): {
+  cache: WorkspaceCache | undefined;
+  warning: string | undefined;
+} {
+  const path = cachePath(options.env, ['workspaces', ...options.identity], 'workspaces-');
+  const directory = checkCacheDirectory(dirname(path), options.uid);
+  if (!directory.usable) return { cache: undefined, warning: directory.warning };
+  return {
+    cache: {
+      read: () => {
+        if (options.refresh) return undefined;
+        const text = readTrustedText(path, options.uid);
+        if (text === undefined) return undefined;
+        const entry = parseWorkspacesEntry(text);
+        if (!entry) {
+          discard(path);
+          return undefined;
+        }
+        // A few minutes "from the future" is a clock set back a little, not a reason to ask again.
+        const age = options.now() - Date.parse(entry.fetchedAt);
+        return age > -CLOCK_SLACK_MS && age < WORKSPACES_MAX_AGE_MS ? entry.answer : undefined;
+      },
+      write: (answer) => {
+        writeCacheEntry(path, { version: 1, fetchedAt: new Date(options.now()).toISOString(), answer });
+      },
+      discard: () => discard(path),
+    },
+    warning: undefined,
+  };
+}
+
+function parseWorkspacesEntry(text: string): WorkspacesEntry | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = WORKSPACES_ENTRY_SCHEMA.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
 }

@@ -15,7 +15,8 @@ export interface ResolvedKey {
 }
 
 export interface Credentials {
-  apiKey: ResolvedKey;
+  /** Undefined when a management key alone is configured: it then serves every account-wide figure. */
+  apiKey: ResolvedKey | undefined;
   mgmtKey: ResolvedKey | undefined;
   /** One line each, for stderr: e.g. a credentials file others can read. */
   warnings: string[];
@@ -111,13 +112,14 @@ export function isHeaderSafe(value: string): boolean {
   return /^[\x21-\x7e]+$/.test(value);
 }
 
-/** The report needs OPENROUTER_API_KEY; without it, say where it was looked for. */
+/**
+ * The report needs a key: OPENROUTER_API_KEY, or a management key alone (in either variable), which
+ * gives every account-wide figure. Without any, say where they were looked for.
+ */
 export function resolveCredentials(sources: CredentialSources): Credentials {
   const { apiKey, mgmtKey, warnings, places } = findKeys(sources);
-  if (!apiKey) {
-    // A management key alone can still list keys; say so rather than leave its owner guessing.
-    const hint = mgmtKey ? '; OPENROUTER_MGMT_KEY is set, and `openrouter-usage keys` works with it alone' : ' (or try --demo)';
-    throw new CliError('config', `OPENROUTER_API_KEY is not set; looked in ${places.join(', ')}${hint}`);
+  if (!apiKey && !mgmtKey) {
+    throw new CliError('config', `OPENROUTER_API_KEY is not set; looked in ${places.join(', ')} (or try --demo)`);
   }
   return { apiKey, mgmtKey, warnings };
 }

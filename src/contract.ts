@@ -45,6 +45,11 @@ export type JsonRunway =
   | { basis: 'credits'; dailyAverage: number; averageDays: number; days: number; until: string }
   | { basis: 'key-limit'; dailyAverage: number; runsOutOn: string | null; resetsOn: string | null; runsOutBeforeReset: boolean };
 
+export interface JsonWorkspaceRef {
+  id: string;
+  name: string;
+}
+
 export interface JsonWarning {
   source: string;
   message: string;
@@ -57,15 +62,21 @@ export interface JsonDocument {
   demo: boolean;
   key: JsonKey;
   /**
-   * The account's live spend: from the analytics API (`source: "analytics"`: every key, deleted ones
-   * too), else the sum of every key's live counters (/keys); null without a management key or when both failed.
+   * The account's live spend: from the analytics API (`source: "analytics"`: every key of every
+   * workspace, deleted ones too), else the sum of every key's live counters (/keys, every workspace);
+   * null without a management key or when both failed.
    */
   account: {
     usage: JsonPeriods;
     byokUsage: JsonPeriods;
-    /** Keys /keys lists (0 when /keys failed beside analytics). */
     keys: number;
     disabledKeys: number;
+    /** `account` (every workspace), `default-workspace` (no /workspaces: the default one's keys only) or `workspace` (--workspace). */
+    coverage: 'account' | 'default-workspace' | 'workspace';
+    /** The --workspace the totals are limited to. */
+    workspace: JsonWorkspaceRef | null;
+    /** Each workspace's share of the totals; null when /workspaces gave no list or --workspace chose one. */
+    workspaces: (JsonWorkspaceRef & { usage: JsonPeriods; byokUsage: JsonPeriods; keys: number; disabledKeys: number })[] | null;
     source: 'analytics' | 'keys';
     /** With analytics: the /keys sum beside it (null otherwise, or when /keys failed). */
     listedKeys: JsonPeriods | null;
@@ -80,10 +91,14 @@ export interface JsonDocument {
     scope: 'account' | 'key';
     /** `analytics`: today included, live; `activity`: completed UTC days only. */
     source: 'analytics' | 'activity';
+    /** The --workspace the breakdown is limited to. */
+    workspace: JsonWorkspaceRef | null;
     items: ({ model: string } & JsonGroupTotals)[];
   } | null;
   /** Null also when the window reaches past the 31 days analytics keeps providers for. */
   providers: ({ provider: string } & JsonGroupTotals)[] | null;
+  /** The window summed per workspace (`--by workspace`); null otherwise or with `models`. */
+  workspaces: ({ workspace: JsonWorkspaceRef } & JsonGroupTotals)[] | null;
   /** --by key, workspace, week, month or hour: that grouping (time buckets oldest first); null otherwise. */
   groups: { by: string; items: ({ name: string } & JsonGroupTotals)[] } | null;
   /** The month-end projection (analytics only). */
@@ -107,6 +122,8 @@ export interface JsonDocument {
     today: number;
     otherKeys: number | null;
     unexplained: number;
+    /** With --workspace: the workspace both sides are limited to. */
+    workspace?: string;
     message: string;
   } | null;
   utcDayEndsAt: string;
@@ -116,6 +133,7 @@ export interface JsonDocument {
 
 const totals = (t: JsonTotals): JsonTotals => ({ today: t.today, week: t.week, month: t.month, total: t.total });
 const periods = (t: JsonPeriods): JsonPeriods => ({ today: t.today, week: t.week, month: t.month });
+const ref = (w: JsonWorkspaceRef): JsonWorkspaceRef => ({ id: w.id, name: w.name });
 
 function groupTotals(t: JsonGroupTotals): JsonGroupTotals {
   return {
@@ -155,6 +173,17 @@ export function toJsonDocument(report: Report): JsonDocument {
             byokUsage: periods(account.value.byokUsage),
             keys: account.value.keys,
             disabledKeys: account.value.disabledKeys,
+            coverage: account.value.coverage,
+            workspace: account.value.workspace && ref(account.value.workspace),
+            workspaces:
+              account.value.workspaces &&
+              account.value.workspaces.map((w) => ({
+                ...ref(w),
+                usage: periods(w.usage),
+                byokUsage: periods(w.byokUsage),
+                keys: w.keys,
+                disabledKeys: w.disabledKeys,
+              })),
             source: account.value.source ?? 'keys',
             listedKeys: account.value.listedKeys ? periods(account.value.listedKeys) : null,
             crossCheck: crossCheckOf(account.value),
@@ -167,9 +196,11 @@ export function toJsonDocument(report: Report): JsonDocument {
       to: breakdown.to,
       scope: breakdown.scope,
       source: breakdown.source ?? 'activity',
+      workspace: breakdown.workspace ? ref(breakdown.workspace) : null,
       items: breakdown.models.map((m) => ({ model: m.model, ...groupTotals(m) })),
     },
     providers: breakdown && breakdown.providersKnown !== false ? breakdown.providers.map((p) => ({ provider: p.provider, ...groupTotals(p) })) : null,
+    workspaces: breakdown?.workspaces ? breakdown.workspaces.map((w) => ({ workspace: ref(w.workspace), ...groupTotals(w) })) : null,
     groups: breakdown?.groups ? { by: breakdown.groups.by, items: breakdown.groups.items.map((g) => ({ name: g.name, ...groupTotals(g) })) } : null,
     forecast: report.forecast && { ...report.forecast, basis: { ...report.forecast.basis } },
     analytics: { ...report.analytics },
@@ -204,8 +235,14 @@ export interface JsonKeysDocument {
     limit: number | null;
     limitRemaining: number | null;
     limitReset: string | null;
+    /** Where the key lives; null when the account has no /workspaces. */
+    workspace: JsonWorkspaceRef | null;
   }[];
   totals: { keys: number; usage: JsonTotals };
+  /** The --workspace the listing is limited to. */
+  workspace: JsonWorkspaceRef | null;
+  /** The listed keys summed per workspace; null when the account has no /workspaces. */
+  workspaces: (JsonWorkspaceRef & { keys: number; usage: JsonTotals })[] | null;
   warnings: JsonWarning[];
 }
 
@@ -225,8 +262,11 @@ export function toJsonKeysDocument(report: KeysReport): JsonKeysDocument {
       limit: k.limit,
       limitRemaining: k.limitRemaining,
       limitReset: k.limitReset,
+      workspace: k.workspace && ref(k.workspace),
     })),
     totals: { keys: report.totals.keys, usage: totals(report.totals.usage) },
+    workspace: report.workspace && ref(report.workspace),
+    workspaces: report.workspaces && report.workspaces.map((w) => ({ ...ref(w), keys: w.keys, usage: totals(w.usage) })),
     warnings: report.warnings.map((w) => ({ source: w.source, message: w.message })),
   };
 }

@@ -1,12 +1,15 @@
 import { openMetaCache } from './analytics-cache.js';
-import { fetchKeyList, type NamedKey } from './api/client.js';
-import type { KeyListItem } from './api/schemas.js';
-import { isCacheable } from './cache.js';
+import type { NamedKey } from './api/client.js';
+import type { KeyListItem, Workspace } from './api/schemas.js';
+import { startAccountKeys, type WorkspaceCache } from './api/workspaces.js';
+import { isCacheable, openWorkspaceCache } from './cache.js';
 import type { Fetched, LiveSettings } from './commands/answers.js';
+import { configWarnings } from './commands/output.js';
 import { CliError } from './errors.js';
 import { gatherResponses } from './gather.js';
 import { HttpClient } from './http.js';
 import { planAnalytics } from './insights/window.js';
+import type { WorkspacesAnswer } from './insights/workspaces.js';
 import type { Io } from './io.js';
 import type { CliOptions, CommonOptions } from './options.js';
 import type { Warning } from './report.js';
@@ -28,36 +31,66 @@ export async function fetchReportAnswers(settings: LiveSettings, options: CliOpt
     }
   }
 
+  const { credentials } = settings;
+  const accountKey = credentials.mgmtKey ?? credentials.apiKey;
+  const workspaceCache = workspaceCacheFor(accountKey?.value, settings.baseUrl, options.cache === 0, io, warnings);
   // A window analytics cannot serve is a usage error before any request leaves.
   const plan = options.demo ? undefined : planAnalytics(new Date(started), options);
   const metaCache = (key: NamedKey) => openMetaCache({ env: io.env, uid: io.uid, key: key.value, baseUrl: settings.baseUrl, now: () => io.now() });
   const http = client(options, settings.baseUrl, signal, io);
   try {
-    const responses = await gatherResponses(http, settings.credentials, { scope: options.scope, analytics: plan && { plan, metaCache } });
+    const gathered = await gatherResponses(http, credentials, {
+      scope: options.scope,
+      workspace: options.workspace,
+      byWorkspace: options.by === 'workspace',
+      workspaceCache,
+      analytics: plan && { plan, metaCache },
+    });
     // Lets the keep-alive sockets go, so the process ends as soon as the report is written.
     await http.close();
+    const { responses } = gathered;
     const fetchedAt = new Date(io.now());
-    if (cache && isCacheable(responses)) cache.write({ version: 1, fetchedAt: fetchedAt.toISOString(), responses });
-    return { responses, warnings, fetchedAt, fromCache: false };
+    // Answers that met an anomaly (a page repeating keys) are not kept: the next run asks again.
+    if (cache && isCacheable(responses) && gathered.warnings.length === 0) {
+      cache.write({ version: 1, fetchedAt: fetchedAt.toISOString(), responses });
+    }
+    return { responses, warnings: [...warnings, ...gathered.warnings], fetchedAt, fromCache: false };
   } catch (error) {
     await http.destroy();
     throw error;
   }
 }
 
+/** What `keys` shows: every key of the account (or of one workspace), and the workspaces they live in. */
+export interface KeyListAnswers {
+  keys: KeyListItem[];
+  /** Undefined when /workspaces could not be had at all. */
+  workspaces: WorkspacesAnswer | undefined;
+  /** The --workspace the listing is limited to. */
+  workspace: Workspace | undefined;
+  warnings: Warning[];
+}
+
 /** For `keys`: the management key, or the API key when it is the only one (it may be a management key). */
 export async function fetchKeyListAnswers(
   key: NamedKey,
   baseUrl: string,
-  options: CommonOptions,
+  options: CommonOptions & { workspace?: string | undefined },
   io: Io,
   signal: AbortSignal | undefined,
-): Promise<{ keys: KeyListItem[]; warnings: Warning[] }> {
+): Promise<KeyListAnswers> {
+  const warnings: Warning[] = [];
+  const cache = workspaceCacheFor(key.value, baseUrl, false, io, warnings);
   const http = client(options, baseUrl, signal, io);
   try {
-    const keys = await fetchKeyList(http, key);
+    const listing = startAccountKeys(http, key, {
+      workspace: options.workspace,
+      cache,
+      warn: (message) => warnings.push({ source: 'keys', message }),
+    });
+    const [keys, workspaces, workspace] = await Promise.all([listing.keys, listing.workspaces, listing.selected]);
     await http.close();
-    return { keys, warnings: [] };
+    return { keys, workspaces, workspace, warnings };
   } catch (error) {
     await http.destroy();
     if (error instanceof CliError && error.status === 403 && key.name === 'OPENROUTER_API_KEY') {
@@ -69,6 +102,18 @@ export async function fetchKeyListAnswers(
     }
     throw error;
   }
+}
+
+/**
+ * The day-long cache of the workspace list, named by the key that lists them and the base URL. A
+ * cache directory that cannot be trusted is not used, and says so once.
+ */
+function workspaceCacheFor(keyValue: string | undefined, baseUrl: string, refresh: boolean, io: Io, warnings: Warning[]): WorkspaceCache | undefined {
+  if (keyValue === undefined) return undefined;
+  const { cache, warning } = openWorkspaceCache({ env: io.env, uid: io.uid, identity: [keyValue, baseUrl], now: () => io.now(), refresh });
+  // The report's own cache may have said the same of the same directory already: once is enough.
+  for (const line of configWarnings(warning ? [warning] : [])) if (!warnings.some((w) => w.message === line.message)) warnings.push(line);
+  return cache;
 }
 
 function client(options: CommonOptions, baseUrl: string, signal: AbortSignal | undefined, io: Io): HttpClient {

@@ -42,6 +42,8 @@ export interface CliOptions extends CommonOptions {
   until?: string | undefined;
   /** Whether --days was typed rather than defaulted (--by hour alone shows today). */
   daysGiven?: boolean | undefined;
+  /** `--workspace <name|slug|id>`: the account totals, the breakdown and the keys of one workspace. */
+  workspace?: string | undefined;
   /** Seconds a cached answer may be reused; 0 refreshes the cache without reading it. */
   cache?: number | undefined;
   /** Seconds between redraws; true when --watch is given without a value. */
@@ -50,6 +52,7 @@ export interface CliOptions extends CommonOptions {
 
 export interface KeysOptions extends CommonOptions {
   includeDisabled?: boolean | undefined;
+  workspace?: string | undefined;
 }
 
 export function integerIn(min: number, max: number): (value: string) => number {

@@ -18,7 +18,7 @@ import {
 const EXIT_CODES = `Exit codes:
   0  report printed (a part that could not be fetched is named in a warning)
   1  internal error (a bug: please report it)
-  2  usage or configuration error (bad flag, missing key)
+  2  usage or configuration error (bad flag, no key, unknown --workspace)
   3  key rejected (HTTP 401 or 403 on an endpoint the run needs)
   4  still rate-limited after retries
   5  network failure, timeout or server error after retries
@@ -37,11 +37,14 @@ const EXAMPLES = `Examples:
   $ openrouter-usage --format oneline --cache 60    for tmux or a shell prompt
   $ openrouter-usage --format csv --days 30 > spend.csv
   $ openrouter-usage --watch              a live dashboard, refreshed every minute
-  $ openrouter-usage keys                 every key of the account (management key)
+  $ openrouter-usage keys                 every key of the account, by workspace (management key)
+  $ openrouter-usage --workspace research one workspace's totals, breakdown and keys
+  $ openrouter-usage --by workspace       where the money went, per workspace
   $ openrouter-usage --demo               sample output, no key or network needed
 
-Keys: OPENROUTER_API_KEY (required) and OPENROUTER_MGMT_KEY (optional, a management key
-for the balance, account totals and the breakdown), from the environment, --credentials-file,
+Keys: OPENROUTER_API_KEY (an inference key: its own live totals) and OPENROUTER_MGMT_KEY
+(a management key: the balance, the totals of every key in every workspace, and the
+breakdown); either one alone is enough. From the environment, --credentials-file,
 ./credentials.env, or $XDG_CONFIG_HOME/openrouter-usage/credentials.env; the first place
 that has a key wins.`;
 
@@ -80,10 +83,9 @@ export function buildProgram(run: CommandRunners): Command {
     .addOption(new Option('--since <date>', 'breakdown from this UTC day (YYYY-MM-DD, inclusive; up to 365 days back with analytics)').argParser(calendarDay))
     .addOption(new Option('--until <date>', 'breakdown through this UTC day (YYYY-MM-DD, inclusive; default today)').argParser(calendarDay))
     .addOption(new Option('--top <n>', 'rows listed in the text breakdown; 0 lists all').default(8).argParser(integerIn(0, Number.MAX_SAFE_INTEGER)))
-    .addOption(
-      new Option('--by <group>', 'group the breakdown by (key, workspace and hour need analytics; provider covers 31 days)').choices(GROUPS).default('model'),
-    )
+    .addOption(new Option('--by <group>', 'group the breakdown by (key and hour need analytics; provider covers 31 days)').choices(GROUPS).default('model'))
     .addOption(new Option('--scope <scope>', 'breakdown of the whole account, or of the API key in use').choices(SCOPES).default('account'))
+    .option('--workspace <workspace>', 'limit account totals, breakdown and keys to one workspace (name, slug or id)')
     .option('--details', 'a table with tokens and $ per million tokens')
     .option('--full-names', 'full model ids (openai/gpt-4.1) instead of short names')
     .addOption(new Option('--min-balance <usd>', 'exit 7 when the balance is below this').argParser(usd))
@@ -109,6 +111,7 @@ export function buildProgram(run: CommandRunners): Command {
     .command('keys')
     .description('every API key of the account with today/week/month spend and cap (needs a management key)')
     .option('--include-disabled', 'list disabled keys too')
+    .option('--workspace <workspace>', 'only the keys of this workspace (name, slug or id)')
     .allowExcessArguments(false)
     .action((options: KeysOptions, command: Command) => run.keys({ ...command.optsWithGlobals<KeysOptions>(), ...options }));
   return program;

@@ -1,5 +1,5 @@
 import type { AnalyticsOutcome } from './api/analytics.js';
-import type { ActivityRow, CreditsData, KeyData, KeyListItem } from './api/schemas.js';
+import type { ActivityRow, CreditsData, KeyData, KeyListItem, Workspace } from './api/schemas.js';
 import { utcDay } from './dates.js';
 import { CliError, type Failure } from './errors.js';
 import { nonFiniteField } from './finite.js';
@@ -11,8 +11,18 @@ import { checkThresholds, type Alert, type Figure, type Thresholds } from './ins
 import { buildBreakdown, monthToDateFromRows, timeGroups, type Breakdown } from './insights/breakdown.js';
 import { explainGap, type Discrepancy } from './insights/discrepancy.js';
 import { capRunway, creditsRunway, type Runway } from './insights/runway.js';
+import { sanitize } from './sanitize.js';
 import { nextUtcMidnight } from './insights/utc-clock.js';
 import type { Scope } from './options.js';
+import {
+  aggregateWorkspaces,
+  refOf,
+  workspaceTotals,
+  type WorkspaceItem,
+  type WorkspaceRef,
+  type WorkspacesAnswer,
+  type WorkspaceTotals,
+} from './insights/workspaces.js';
 
 export { aggregateModels, type ModelItem } from './insights/breakdown.js';
 export type { Scope } from './options.js';
@@ -35,14 +45,34 @@ export interface Responses {
   key: KeyData;
   credits: Outcome<CreditsData>;
   activity: Outcome<ActivityRow[]>;
-  /** /keys, for account-wide live totals; absent where it was not asked. */
+  /** /keys over every workspace (or the --workspace one), for account-wide live totals. */
   keys: Outcome<KeyListItem[]>;
   /** The analytics API (breakdown through now, account totals, pace); absent where it was not asked (--scope key, the demo). */
   analytics?: AnalyticsOutcome | undefined;
+  /** /workspaces; absent where it was not asked (the demo, answers cached by older versions). */
+  workspaces?: Outcome<WorkspacesAnswer> | undefined;
+  /** The workspace `--workspace` limits the totals, the breakdown and the keys to. */
+  workspace?: Workspace | undefined;
 }
 
-/** An answer, or why there is none: the renderers explain each case in place. */
-export type Outcome<T> = { status: 'ok'; value: T } | { status: 'needs-management-key' } | { status: 'failed'; error: Failure };
+/**
+ * An answer, or why there is none: the renderers explain each case in place. `note` says why a
+ * figure that was answered is nevertheless not one (a warning then says so).
+ */
+export type Outcome<T> = { status: 'ok'; value: T } | { status: 'needs-management-key'; note?: string | undefined } | { status: 'failed'; error: Failure };
+
+/** What the account totals add up: every workspace's keys, the default workspace's only, or one chosen workspace's. */
+export type Coverage = 'account' | 'default-workspace' | 'workspace';
+
+export interface AccountSection extends AccountTotals {
+  coverage: Coverage;
+  /** The HTTP status /workspaces refused with, when coverage is `default-workspace`. */
+  workspacesStatus: number | null;
+  /** The --workspace the totals are limited to. */
+  workspace: WorkspaceRef | null;
+  /** Each workspace's share, when /workspaces listed them (and no --workspace narrowed them to one). */
+  workspaces: WorkspaceTotals[] | null;
+}
 
 export interface Report {
   demo: boolean;
@@ -62,9 +92,9 @@ export interface Report {
     /** Whether BYOK spend counts against `limit`, as the key is set up. */
     includeByokInLimit: boolean;
   };
-  account: Outcome<AccountTotals>;
+  account: Outcome<AccountSection>;
   credits: Outcome<Credits>;
-  breakdown: Outcome<Breakdown>;
+  breakdown: Outcome<ReportBreakdown>;
   runway: Runway | null;
   discrepancy: Discrepancy | null;
   /** The month-end projection: analytics only (the month so far and its 7-day average), else null. */
@@ -81,6 +111,9 @@ export interface Report {
   warnings: Warning[];
 }
 
+/** The breakdown, with its split per workspace (`--by workspace`) and the --workspace it is limited to. */
+export type ReportBreakdown = Breakdown & { workspaces?: WorkspaceItem[]; workspace?: WorkspaceRef };
+
 export interface Credits {
   total: number;
   used: number;
@@ -96,6 +129,8 @@ export interface ReportOptions {
   thresholds?: Thresholds;
   /** When the report is made, if not `now` (a report from cached answers is made later). */
   generatedAt?: Date;
+  /** `--by workspace`: the /activity rows carry their workspace, and the breakdown sums them per workspace. */
+  byWorkspace?: boolean | undefined;
   /** --days, --since, --until and --by: the breakdown's window. Absent: the last `days` completed days, by model. */
   window?: WindowRequest;
 }
@@ -122,14 +157,20 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
   const analytics = responses.analytics;
   const answers = analytics?.status === 'ok' ? analytics.value : undefined;
   const keyUsage: Totals | null = management ? null : { today: key.usage_daily, week: key.usage_weekly, month: key.usage_monthly, total: key.usage };
-  let account = consistentAccount(section(responses.keys, 'keys', warnings, accountTotals), keyUsage, warnings);
+  const workspaces = responses.workspaces?.status === 'ok' ? responses.workspaces.value : undefined;
+  let account = consistentAccount(
+    section(responses.keys, 'keys', warnings, (keys) => accountSection(keys, workspaces, responses.workspace)),
+    keyUsage,
+    warnings,
+  );
+  if (responses.credits.status === 'needs-management-key' && responses.credits.note) warnings.push({ source: 'credits', message: responses.credits.note });
   const credits = section(responses.credits, 'credits', warnings, (data) => ({
     total: data.total_credits,
     used: data.total_usage,
     remaining: cleanSum(data.total_credits - data.total_usage),
   }));
   const scope = options.scope ?? 'account';
-  let breakdown: Outcome<Breakdown>;
+  let breakdown: Outcome<ReportBreakdown>;
   let forecast: Forecast | null = null;
   if (answers) {
     const names = modelNames(responses.activity.status === 'ok' ? responses.activity.value : []);
@@ -138,10 +179,14 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
     forecast = forecastOf(answers, account.value.usage.month);
   } else {
     const window = activityWindow(now, request);
-    if ('needs' in window) throw analyticsNeeded(window.needs, analytics, scope);
+    if ('needs' in window) throw analyticsNeeded(window.needs, analytics, responses.workspace ? 'workspace' : scope);
     if (analytics?.status === 'failed') warnings.push({ source: 'analytics', message: `${analytics.error.message}; using /activity` });
     breakdown = section(responses.activity, 'activity', warnings, (rows) => {
-      const b = buildBreakdown(rows, window, scope);
+      const b: ReportBreakdown = {
+        ...buildBreakdown(rows, window, scope),
+        ...(options.byWorkspace ? { workspaces: aggregateWorkspaces(rows, window.from, window.to, workspaces?.workspaces ?? []) } : {}),
+        ...(responses.workspace ? { workspace: refOf(responses.workspace) } : {}),
+      };
       if (request.by === 'week' || request.by === 'month') b.groups = { by: request.by, items: timeGroups(rows, request.by, window.from, window.to) };
       return b;
     });
@@ -198,6 +243,14 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
   return { report, thresholdFailure };
 }
 
+function accountSection(keys: readonly KeyListItem[], answer: WorkspacesAnswer | undefined, selected: Workspace | undefined): AccountSection {
+  const totals = accountTotals(keys);
+  if (selected) return { ...totals, coverage: 'workspace', workspacesStatus: null, workspace: refOf(selected), workspaces: null };
+  if (answer && !answer.supported)
+    return { ...totals, coverage: 'default-workspace', workspacesStatus: answer.status ?? null, workspace: null, workspaces: null };
+  return { ...totals, coverage: 'account', workspacesStatus: null, workspace: null, workspaces: answer ? workspaceTotals(keys, answer.workspaces) : null };
+}
+
 /** BYOK counters are optional in the API; without all four there is no honest total to give. */
 function byokTotals(key: KeyData): Totals | null {
   const { byok_usage: total, byok_usage_daily: today, byok_usage_weekly: week, byok_usage_monthly: month } = key;
@@ -219,7 +272,8 @@ function runwayOf(report: Report, now: Date): Runway | undefined {
     // The pace's completed days: the window's own average would count today's unfinished hours as a day.
     return creditsRunway(credits.value.remaining, report.forecast.dailyAverage, report.forecast.basis.averageDays, now);
   }
-  if (credits.status === 'ok' && breakdown.status === 'ok' && breakdown.value.scope === 'account') {
+  // The balance is the whole account's: one workspace's spend rate would stretch it too far.
+  if (credits.status === 'ok' && breakdown.status === 'ok' && breakdown.value.scope === 'account' && !breakdown.value.workspace) {
     return creditsRunway(credits.value.remaining, breakdown.value.trend.average, breakdown.value.days, now);
   }
   if (credits.status !== 'ok' && key.limit !== null && key.limitRemaining !== null && key.usage) {
@@ -234,7 +288,10 @@ function discrepancyOf(report: Report, breakdownMonth: number, breakdownScope: S
   // Compare like with like where possible: a key's breakdown with the key's totals.
   const totals = breakdownScope === 'key' && report.key.usage ? { ...report.key.usage, scope: 'key' as const } : primaryTotals(report);
   if (!totals) return undefined;
-  return explainGap({ month: totals.month, today: totals.today, monthScope: totals.scope, breakdownMonth, breakdownScope });
+  const gap = explainGap({ month: totals.month, today: totals.today, monthScope: totals.scope, breakdownMonth, breakdownScope });
+  // With --workspace both sides are that workspace's; the sentence names it.
+  const workspace = report.account.status === 'ok' ? report.account.value.workspace : null;
+  return gap && workspace && totals.scope === 'account' ? { ...gap, workspace: workspace.name } : gap;
 }
 
 function thresholdFigures(report: Report, responses: Responses): { balance: Figure; today: Figure; month: Figure; forecast: Figure } {
@@ -243,9 +300,13 @@ function thresholdFigures(report: Report, responses: Responses): { balance: Figu
 
   const balance: Figure =
     report.credits.status === 'ok' ? { value: report.credits.value.remaining, scope: 'account' } : { missing: failure(responses.credits, 'the balance') };
-  const totals = primaryTotals(report);
-  const missingTotals = (): Figure => ({ missing: failure(responses.keys, 'the live totals of a management key') });
-  const scope = totals?.scope === 'account' ? 'account' : 'this key';
+  // A management key that was configured but whose account totals failed (rejected, /keys or
+  // /workspaces down) fails the threshold: falling back to one key's figures would narrow it silently.
+  const totals = report.account.status === 'failed' ? undefined : primaryTotals(report);
+  const missingTotals = (): Figure => ({
+    missing: report.account.status === 'failed' ? report.account.error : failure(responses.keys, 'the live totals of a management key'),
+  });
+  const scope = totals?.scope === 'account' ? accountScope(report) : 'this key';
   return {
     balance,
     today: totals ? { value: totals.today, scope } : missingTotals(),
@@ -269,10 +330,15 @@ function plainFailure(error: Failure): Failure {
 }
 
 /** The account's totals from analytics (every key, deleted ones too), the /keys sum kept beside them as a cross-check. */
-function withAnalyticsTotals(answers: Parameters<typeof analyticsAccount>[0], listed: Outcome<AccountTotals>): AccountTotals {
+function withAnalyticsTotals(answers: Parameters<typeof analyticsAccount>[0], listed: Outcome<AccountSection>): AccountSection {
   const totals = analyticsAccount(answers);
   const keys = listed.status === 'ok' ? listed.value : undefined;
   return {
+    // Every workspace's spend: analytics is not asked with --workspace. The /keys split per workspace stays.
+    coverage: 'account',
+    workspacesStatus: null,
+    workspace: null,
+    workspaces: keys?.workspaces ?? null,
     usage: totals.usage,
     byokUsage: totals.byokUsage,
     keys: keys?.keys ?? 0,
@@ -297,7 +363,7 @@ function analyticsStatus(analytics: Responses['analytics']): Report['analytics']
 }
 
 /** A window only analytics can serve, without analytics: an error with the failure's exit code, never a shorter window. */
-function analyticsNeeded(what: string, analytics: Responses['analytics'], scope: Scope): CliError {
+function analyticsNeeded(what: string, analytics: Responses['analytics'], scope: Scope | 'workspace'): CliError {
   const fail = (kind: Failure['kind'], why: string, details: { endpoint?: string | undefined; status?: number | undefined } = {}) =>
     new CliError(kind, `${what} needs the analytics API, ${why}`, {
       ...(details.endpoint === undefined ? {} : { endpoint: details.endpoint }),
@@ -311,8 +377,23 @@ function analyticsNeeded(what: string, analytics: Responses['analytics'], scope:
     case 'needs-management-key':
       return fail('config', 'which needs a management key: set OPENROUTER_MGMT_KEY');
     default:
-      return fail('usage', scope === 'key' ? 'which --scope key does not use' : 'which this run did not ask (the demo holds no analytics)');
+      return fail(
+        'usage',
+        scope === 'key'
+          ? 'which --scope key does not use'
+          : scope === 'workspace'
+            ? 'which --workspace does not use'
+            : 'which this run did not ask (the demo holds no analytics)',
+      );
   }
+}
+
+/** Whose figure an alert names: the account, its default workspace, or the --workspace one. */
+function accountScope(report: Report): string {
+  if (report.account.status !== 'ok') return 'account';
+  const { coverage, workspace } = report.account.value;
+  if (coverage === 'workspace' && workspace) return `workspace ${sanitize(workspace.name, 80)}`;
+  return coverage === 'default-workspace' ? 'default workspace' : 'account';
 }
 
 function section<T, U>(outcome: Outcome<T>, source: Warning['source'], warnings: Warning[], map: (value: T) => U): Outcome<U> {
@@ -347,8 +428,9 @@ const HALF_CENT = 0.005;
  * be below this key's own: when they are (an empty or partial list), they are not the account's,
  * and are said to be unavailable rather than shown.
  */
-function consistentAccount(account: Outcome<AccountTotals>, keyUsage: Totals | null, warnings: Warning[]): Outcome<AccountTotals> {
-  if (account.status !== 'ok' || !keyUsage) return account;
+function consistentAccount(account: Outcome<AccountSection>, keyUsage: Totals | null, warnings: Warning[]): Outcome<AccountSection> {
+  // Only totals that cover every workspace must hold this key's spend; one workspace's need not.
+  if (account.status !== 'ok' || !keyUsage || account.value.coverage !== 'account') return account;
   const period = (['today', 'week', 'month'] as const).find((p) => account.value.usage[p] < keyUsage[p] - HALF_CENT);
   if (!period) return account;
   const error = new CliError(

@@ -77,7 +77,9 @@ describe.concurrent('with analytics', SLOW, () => {
       ['x-ai/grok-4-07-09', 0.75, 5],
       ['anthropic/claude-sonnet-4', 0.5, 2],
     ]);
-    expect(d.account).toEqual({
+    expect(d.account).toMatchObject({
+      coverage: 'account',
+      workspace: null,
       usage: { today: 2, week: 4.5, month: 10 },
       byokUsage: { today: 0.5, week: 0.5, month: 0.5 },
       keys: 3,
@@ -357,7 +359,7 @@ describe('no round trip more', SLOW, () => {
     expect(res.code).toBe(0);
     const firstEnd = Math.min(...s.requests.map((r) => r.endedAt!));
     expect(s.requests.map((r) => r.path).sort()).toEqual(
-      ['/activity', '/analytics/meta', '/analytics/query', '/analytics/query', '/analytics/query', '/credits', '/key', '/keys'].sort(),
+      ['/activity', '/analytics/meta', '/analytics/query', '/analytics/query', '/analytics/query', '/credits', '/key', '/keys', '/workspaces'].sort(),
     );
     for (const r of s.requests) expect(r.startedAt, `${r.method} ${r.path}`).toBeLessThan(firstEnd);
   });

@@ -133,7 +133,8 @@ describe('windows', () => {
       needs: 'a window of today alone (/activity holds completed days only)',
     });
     expect(activityWindow(now, { days: 31, by: 'model' })).toEqual({ needs: '--days 31 (/activity holds the last 30 completed days)' });
-    expect(activityWindow(now, { days: 7, by: 'workspace' })).toEqual({ needs: '--by workspace' });
+    expect(activityWindow(now, { days: 7, by: 'workspace' })).toEqual({ from: '2026-03-04', to: '2026-03-10', days: 7 });
+    expect(activityWindow(now, { days: 7, by: 'key' })).toEqual({ needs: '--by key' });
   });
 });
 

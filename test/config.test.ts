@@ -42,16 +42,16 @@ describe('resolveCredentials', () => {
     write(join(cwd, 'credentials.env'), 'OPENROUTER_API_KEY=cwd\nOPENROUTER_MGMT_KEY=cwd-mgmt\n');
     write(join(configHome, 'openrouter-usage', 'credentials.env'), 'OPENROUTER_API_KEY=xdg\nOPENROUTER_MGMT_KEY=xdg-mgmt\n');
     const creds = resolveCredentials({ env: env(), cwd, credentialsFile: explicit });
-    expect(creds.apiKey.value).toBe('explicit');
+    expect(creds.apiKey?.value).toBe('explicit');
     expect(creds.mgmtKey?.value).toBe('cwd-mgmt');
   });
 
   test('falls back to $XDG_CONFIG_HOME, then ~/.config', () => {
     write(join(configHome, 'openrouter-usage', 'credentials.env'), 'OPENROUTER_API_KEY=xdg\n');
-    expect(resolveCredentials({ env: env(), cwd }).apiKey.value).toBe('xdg');
+    expect(resolveCredentials({ env: env(), cwd }).apiKey?.value).toBe('xdg');
     mkdirSync(join(root, '.config', 'openrouter-usage'), { recursive: true });
     write(join(root, '.config', 'openrouter-usage', 'credentials.env'), 'OPENROUTER_API_KEY=home\n');
-    expect(resolveCredentials({ env: { HOME: root }, cwd }).apiKey.value).toBe('home');
+    expect(resolveCredentials({ env: { HOME: root }, cwd }).apiKey?.value).toBe('home');
   });
 
   test('files are parsed, not loaded: other variables stay out of process.env', () => {
@@ -63,13 +63,13 @@ describe('resolveCredentials', () => {
   test('dotenv syntax: quotes, comments, export', () => {
     write(join(cwd, 'credentials.env'), '# my keys\nexport OPENROUTER_API_KEY="quoted-key" # inline\nOPENROUTER_MGMT_KEY=\'single\'\n');
     const creds = resolveCredentials({ env: env(), cwd });
-    expect(creds.apiKey.value).toBe('quoted-key');
+    expect(creds.apiKey?.value).toBe('quoted-key');
     expect(creds.mgmtKey?.value).toBe('single');
   });
 
   test('an empty value counts as unset', () => {
     write(join(cwd, 'credentials.env'), 'OPENROUTER_API_KEY=from-file\n');
-    expect(resolveCredentials({ env: env({ OPENROUTER_API_KEY: '  ' }), cwd }).apiKey.value).toBe('from-file');
+    expect(resolveCredentials({ env: env({ OPENROUTER_API_KEY: '  ' }), cwd }).apiKey?.value).toBe('from-file');
   });
 
   test('missing key: a config error naming the variable and every place searched', () => {
@@ -153,8 +153,8 @@ describe('validateBaseUrl', () => {
   });
 });
 
-test('a management key alone: the message says what it can do', () => {
-  expect(() => resolveCredentials({ env: env({ OPENROUTER_MGMT_KEY: 'm' }), cwd })).toThrow(
-    /OPENROUTER_MGMT_KEY is set, and `openrouter-usage keys` works with it alone$/,
-  );
+test('a management key alone is enough for a report (issue 10)', () => {
+  const credentials = resolveCredentials({ env: env({ OPENROUTER_MGMT_KEY: 'm' }), cwd });
+  expect(credentials.apiKey).toBeUndefined();
+  expect(credentials.mgmtKey?.value).toBe('m');
 });

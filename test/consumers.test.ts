@@ -35,10 +35,13 @@ const env = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
+/** The cached reports; the day-long workspace lists (`workspaces-<hash>.json`) beside them are not. */
 function cacheFiles(): string[] {
   const dir = join(sandbox.root, 'cache', 'openrouter-usage');
   try {
-    return readdirSync(dir).map((name) => join(dir, name));
+    return readdirSync(dir)
+      .filter((name) => !name.startsWith('workspaces-'))
+      .map((name) => join(dir, name));
   } catch {
     return [];
   }
@@ -50,6 +53,7 @@ describe('--cache', () => {
     standIn.requests.length = 0;
     const first = await runCli(['--cache', '60'], { sandbox, env: env() });
     expect(first.code).toBe(0);
+    // One workspace: the unscoped /keys lists every key, and /workspaces says there are no others.
     // The account has no analytics (404): discovery and the three queries left with the rest.
     expect(standIn.requests.map((r) => r.path.replace('/api/v1', '')).sort()).toEqual([
       '/activity',
@@ -60,11 +64,12 @@ describe('--cache', () => {
       '/credits',
       '/key',
       '/keys',
+      '/workspaces',
     ]);
     // 30 s later: within the 60 s window.
     const second = await runCli(['--cache', '60'], { sandbox, env: env({ FAKE_CLOCK_NOW: LATER(30) }) });
     expect(second.code).toBe(0);
-    expect(standIn.requests).toHaveLength(8);
+    expect(standIn.requests).toHaveLength(9);
     expect(second.stdout).toBe(first.stdout);
     expect(second.stderr).toBe('');
   });
@@ -92,6 +97,14 @@ describe('--cache', () => {
     const content = readFileSync(files[0]!, 'utf8');
     for (const key of [API_KEY, MGMT_KEY]) expect(content).not.toContain(secretOf(key).slice(0, 16));
     expect(JSON.parse(content).version).toBe(1);
+    // The workspace list kept beside it: private too, and no key in it either.
+    const dir = join(sandbox.root, 'cache', 'openrouter-usage');
+    const lists = readdirSync(dir).filter((name) => name.startsWith('workspaces-'));
+    expect(lists).toHaveLength(1);
+    expect(lists[0]).toMatch(/^workspaces-[0-9a-f]{32}\.json$/);
+    expect(statSync(join(dir, lists[0]!)).mode & 0o777).toBe(0o600);
+    const list = readFileSync(join(dir, lists[0]!), 'utf8');
+    for (const key of [API_KEY, MGMT_KEY]) expect(list).not.toContain(secretOf(key).slice(0, 16));
   });
 
   test('other keys or settings get their own entry; --cache 0 always asks', async () => {
@@ -102,8 +115,8 @@ describe('--cache', () => {
     expect(cacheFiles()).toHaveLength(3);
     const before = standIn.requests.length;
     await runCli(['--cache', '0'], { sandbox, env: env() });
-    // /key, /credits, /activity and /keys again, and analytics' discovery and three queries (refused: 404).
-    expect(standIn.requests.length - before).toBe(8);
+    // /key, /credits, /activity, /keys and (refreshed too) /workspaces again, and analytics' discovery and three queries (refused: 404).
+    expect(standIn.requests.length - before).toBe(9);
   });
 
   test('a failed part is not cached', async () => {

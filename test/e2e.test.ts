@@ -681,9 +681,10 @@ interface FaultCase {
   stderr: string;
 }
 
-// A hang: 4 s attempts, cut by a 6 s deadline during the second one, with seconds of margin either
-// way, so a busy machine cannot turn "the run's deadline" into "timed out after N attempts".
-const HANG_ARGS = ['--timeout', '4', '--deadline', '6'];
+// A hang: four 1 s attempts, far inside the 20 s deadline, so the run always ends by running out of
+// attempts. (Attempts cut by the deadline read "the run's deadline" or "timed out after N attempts"
+// depending on how late a busy process runs its timers; fault-matrix.test.ts covers the deadline.)
+const HANG_ARGS = ['--timeout', '1', '--deadline', '20'];
 
 const failures: FaultCase[] = [
   {
@@ -775,16 +776,16 @@ const failures: FaultCase[] = [
     stderr: 'openrouter-usage: /key: invalid response: data should be an object, got an array',
   },
   {
-    name: '/key hang with --timeout 4',
+    name: '/key hang with --timeout 1',
     path: '/key',
     fault: { kind: 'hang' },
     args: HANG_ARGS,
     code: 5,
-    attempts: 2,
-    stderr: "openrouter-usage: /key: no complete answer within the run's deadline; giving up",
+    attempts: 4,
+    stderr: 'openrouter-usage: /key: timed out (no response) after 4 attempts',
   },
   {
-    name: '/key body dripping with --timeout 4',
+    name: '/key body dripping with --timeout 1',
     path: '/key',
     fault: { kind: 'slow-drip', intervalMs: 100 },
     args: HANG_ARGS,
@@ -903,11 +904,11 @@ describe.concurrent('faults the run recovers from', SLOW, () => {
       items: null,
     },
     {
-      name: '/credits hang with --timeout 4',
+      name: '/credits hang with --timeout 1',
       path: '/credits',
       fault: { kind: 'hang' },
       source: 'credits',
-      warning: "warning: /credits: no complete answer within the run's deadline; giving up",
+      warning: 'warning: /credits: timed out (no response) after 4 attempts',
       args: HANG_ARGS,
       balance: BALANCE_UNAVAILABLE,
       models: 'Recent Models (7d):',
@@ -916,11 +917,11 @@ describe.concurrent('faults the run recovers from', SLOW, () => {
       items: ITEMS_7D,
     },
     {
-      name: '/activity hang with --timeout 4',
+      name: '/activity hang with --timeout 1',
       path: '/activity',
       fault: { kind: 'hang' },
       source: 'activity',
-      warning: "warning: /activity: no complete answer within the run's deadline; giving up",
+      warning: 'warning: /activity: timed out (no response) after 4 attempts',
       args: HANG_ARGS,
       balance: BALANCE_LINE,
       models: MODELS_UNAVAILABLE,

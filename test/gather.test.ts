@@ -22,7 +22,7 @@ describe('gatherResponses', () => {
       if (path === '/credits') return json('{"data":{"total_credits":10,"total_usage":4}}');
       return json('{"data":[]}');
     });
-    const responses = await gatherResponses(http, credentials);
+    const { responses } = await gatherResponses(http, credentials);
     expect(responses.key.usage_daily).toBe(1);
     expect(responses.activity).toEqual({ status: 'failed', error: expect.objectContaining({ kind: 'network', exitCode: 5 }) as unknown });
     expect(responses.credits).toEqual({ status: 'ok', value: { total_credits: 10, total_usage: 4 } });

@@ -98,13 +98,13 @@ describe.skipIf(!posix)('credentials files that are not files', () => {
   test('a link to a regular file is followed: that is what links are for', () => {
     writeFileSync(join(dir, 'real.env'), 'OPENROUTER_API_KEY=from-link\n', { mode: 0o600 });
     symlinkSync(join(dir, 'real.env'), defaultFile());
-    expect(resolveCredentials({ env: env(), cwd }).apiKey.value).toBe('from-link');
+    expect(resolveCredentials({ env: env(), cwd }).apiKey?.value).toBe('from-link');
   });
 
   test('a directory named credentials.env, the key in the environment: a warning, not a stop', () => {
     mkdirSync(defaultFile());
     const creds = resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd });
-    expect(creds.apiKey.value).toBe('k');
+    expect(creds.apiKey?.value).toBe('k');
     expect(creds.warnings).toEqual([`warning: ignoring credentials file ${defaultFile()}: is a directory`]);
   });
 
@@ -123,7 +123,7 @@ describe.skipIf(!posix)('credentials files that are not files', () => {
     mkdirSync(defaultFile());
     writeFileSync(join(configHome, 'openrouter-usage', 'credentials.env'), 'OPENROUTER_API_KEY=xdg\n', { mode: 0o600 });
     const creds = resolveCredentials({ env: env(), cwd });
-    expect(creds.apiKey.value).toBe('xdg');
+    expect(creds.apiKey?.value).toBe('xdg');
     expect(creds.warnings).toHaveLength(1);
   });
 
@@ -160,7 +160,7 @@ describe('size', () => {
     const line = 'OPENROUTER_API_KEY=sized\n';
     const exact = line + '#'.repeat(MAX_CREDENTIALS_BYTES - line.length);
     writeFileSync(defaultFile(), exact, { mode: 0o600 });
-    expect(resolveCredentials({ env: env(), cwd }).apiKey.value).toBe('sized');
+    expect(resolveCredentials({ env: env(), cwd }).apiKey?.value).toBe('sized');
 
     const path = join(dir, 'big.env');
     writeFileSync(path, `${exact}#`, { mode: 0o600 });
@@ -198,12 +198,12 @@ describe('keys a header cannot carry', () => {
   });
 
   test('spaces around a key are trimmed, not an error', () => {
-    expect(resolveCredentials({ env: env({ OPENROUTER_API_KEY: `  ${secretish}\n` }), cwd }).apiKey.value).toBe(secretish);
+    expect(resolveCredentials({ env: env({ OPENROUTER_API_KEY: `  ${secretish}\n` }), cwd }).apiKey?.value).toBe(secretish);
   });
 
   test('a bad value overridden by a good one is never looked at', () => {
     writeFileSync(defaultFile(), 'OPENROUTER_API_KEY="bad key"\n', { mode: 0o600 });
-    expect(resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'good' }), cwd }).apiKey.value).toBe('good');
+    expect(resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'good' }), cwd }).apiKey?.value).toBe('good');
   });
 
   test('isHeaderSafe', () => {

@@ -223,7 +223,7 @@ describe('options anywhere', () => {
   test.each([[['--format', 'csv', 'keys']], [['keys', '--format', 'csv']], [['--format=csv', 'keys', '--include-disabled']]])('%j is CSV', async (args) => {
     const result = await runCli(args, { env: env() });
     expect(result.code).toBe(0);
-    expect(result.stdout.split('\r\n')[0]).toBe('name,label,hash,disabled,today,week,month,total,limit,limit_remaining,limit_reset');
+    expect(result.stdout.split('\r\n')[0]).toBe('name,label,hash,disabled,today,week,month,total,limit,limit_remaining,limit_reset,workspace,workspace_id');
   });
 
   test.each([
@@ -425,12 +425,14 @@ describe('transport', () => {
     let served = 0;
     const base = defaultKeys(NOW)[0]!;
     const pageOf = () => JSON.stringify({ data: Array.from({ length: perPage }, () => ({ ...base, hash: `${served++}`.padStart(64, '0'), padding })) });
-    const server = await rawServer((socket) => socket.write(ok(pageOf())));
+    // An account without /workspaces (404): every page below is the unscoped /keys.
+    const notFound = 'HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}';
+    const server = await rawServer((socket, request) => socket.write(request.startsWith('GET /api/v1/workspaces') ? notFound : ok(pageOf())));
     try {
       const result = await runCli(['keys'], { env: { OPENROUTER_MGMT_KEY: MGMT_KEY, OPENROUTER_BASE_URL: server.url } });
       expect(result.code).toBe(6);
       expect(result.stderr).toBe(`openrouter-usage: /keys: invalid response: ${message}\n`);
-      expect(server.requests.length).toBeLessThanOrEqual(pages);
+      expect(server.requests.filter((r) => r.startsWith('GET /api/v1/keys')).length).toBeLessThanOrEqual(pages);
     } finally {
       await server.close();
     }

@@ -124,7 +124,7 @@ describe('renderText', () => {
   test('a management key: no fake live totals', () => {
     const out = text(responses({ key: { ...key, is_management_key: true } }));
     expect(out).not.toContain('Today: $');
-    expect(out).toContain('OPENROUTER_API_KEY is a management key');
+    expect(out).toContain('Today / Week / Month: not shown: the key in use is a management key, which cannot spend;');
   });
 
   test('BYOK spend is shown apart, never added in', () => {
@@ -203,7 +203,7 @@ describe('account totals', () => {
   test("stand in for a management key's empty counters", () => {
     const out = text(responses({ key: { ...key, is_management_key: true }, keys: { status: 'ok', value: keyList } }));
     expect(out).toContain('Account: Today: $1.23* | Week: $5.56 | Month: $9.89 (2 keys)');
-    expect(out).not.toContain('OPENROUTER_API_KEY is a management key');
+    expect(out).not.toContain('is a management key, which cannot spend');
   });
 });
 
@@ -219,6 +219,7 @@ describe('JSON document', () => {
     expect(doc.models).toBeNull();
     expect(doc.daily).toBeNull();
     expect(doc.account).toBeNull();
+    expect(doc.workspaces).toBeNull();
     expect(doc.warnings).toEqual([{ source: 'activity', message: 'y' }]);
     expect(Object.keys(doc)).toEqual([
       'schemaVersion',
@@ -230,6 +231,7 @@ describe('JSON document', () => {
       'credits',
       'models',
       'providers',
+      'workspaces',
       'groups',
       'forecast',
       'analytics',

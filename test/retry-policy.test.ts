@@ -14,8 +14,9 @@ describe('requestedWaitMs', () => {
     expect(requestedWaitMs({ 'retry-after': '0.5' }, now)).toBe(500);
   });
   test('retry-after as an HTTP date', () => {
-    expect(requestedWaitMs({ 'retry-after': new Date(now + 3000).toUTCString() }, now)).toBe(3000);
-    expect(requestedWaitMs({ 'retry-after': new Date(now - 3000).toUTCString() }, now)).toBe(0);
+    // now is 10:00:00 GMT that day.
+    expect(requestedWaitMs({ 'retry-after': 'Wed, 25 Nov 2026 10:00:03 GMT' }, now)).toBe(3000);
+    expect(requestedWaitMs({ 'retry-after': 'Wed, 25 Nov 2026 09:59:57 GMT' }, now)).toBe(0);
   });
   test('X-RateLimit-Reset in epoch milliseconds, as OpenRouter sends it', () => {
     expect(requestedWaitMs({ 'x-ratelimit-reset': String(now + 4000) }, now)).toBe(4000);

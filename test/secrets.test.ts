@@ -23,7 +23,7 @@ describe('redact', () => {
 
 let standIn: StandIn;
 beforeAll(async () => {
-  standIn = await startStandIn();
+  standIn = await startStandIn({ now: new Date('2026-03-11T12:00:00.000Z') });
 });
 afterAll(() => standIn.close());
 afterEach(() => {
@@ -56,7 +56,7 @@ describe('no key in any output', () => {
     standIn.setFault(path, fault);
     for (const args of [['--debug'], ['--json', '--debug']]) {
       const result = await runCli([...args, '--deadline', '10'], {
-        env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY, OPENROUTER_BASE_URL: standIn.url },
+        env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY, OPENROUTER_BASE_URL: standIn.url, FAKE_CLOCK_NOW: standIn.now.toISOString() },
       });
       assertNoKey(result.stdout);
       assertNoKey(result.stderr);

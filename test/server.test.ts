@@ -76,7 +76,8 @@ const ACTIVITY_FIELDS = [
 
 let s: StandIn;
 beforeEach(async () => {
-  s = await startStandIn();
+  // A fixed moment (a mid-month Wednesday, noon UTC), so no test depends on the real date or time of day.
+  s = await startStandIn({ now: new Date('2026-03-11T12:00:00.000Z') });
 });
 afterEach(async () => {
   await s.close();
@@ -442,7 +443,7 @@ describe('faults', () => {
 
 describe('latency', () => {
   test('delays every answer; settable at start and later', async () => {
-    const slow = await startStandIn({ latencyMs: 150 });
+    const slow = await startStandIn({ latencyMs: 150, now: s.now });
     try {
       const t0 = Date.now();
       const res = await fetch(`${slow.url}/key`, { headers: { authorization: `Bearer ${API_KEY}` } });

@@ -1,12 +1,14 @@
 // Unix manners: a reader that stops early, Ctrl-C, stdout for the report and stderr for the rest.
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { BIN, makeSandbox } from './run-cli.js';
-import { API_KEY, MGMT_KEY, startStandIn, type StandIn, WITHOUT_ANALYTICS } from './server.js';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BIN, ROOT, makeSandbox } from './run-cli.js';
+import { API_KEY, MGMT_KEY, WITHOUT_ANALYTICS, startStandIn, utcDay, type StandIn } from './server.js';
 
 let standIn: StandIn;
 beforeAll(async () => {
-  standIn = await startStandIn({ modes: WITHOUT_ANALYTICS });
+  standIn = await startStandIn({ now: new Date('2026-03-11T12:00:00.000Z'), modes: WITHOUT_ANALYTICS });
 });
 afterAll(() => standIn.close());
 
@@ -20,6 +22,9 @@ async function start(args: string[]) {
       OPENROUTER_API_KEY: API_KEY,
       OPENROUTER_MGMT_KEY: MGMT_KEY,
       OPENROUTER_BASE_URL: standIn.url,
+      // The stand-in's moment, for the real process too (test/fake-clock.mjs).
+      NODE_OPTIONS: `--import=${pathToFileURL(join(ROOT, 'test', 'fake-clock.mjs')).href}`,
+      FAKE_CLOCK_NOW: standIn.now.toISOString(),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -32,7 +37,10 @@ async function start(args: string[]) {
 describe('Unix manners', () => {
   test('a reader that stops early (| head): quiet exit 0', async () => {
     // Enough models that the report outgrows the pipe's buffer, so the write really meets EPIPE.
-    const rows = Array.from({ length: 6000 }, (_, i) => ({ ...standIn.data.activity[0]!, model: `vendor/model-${i}`, usage: 1 + i / 1000 }));
+    // Dated yesterday: activity[0] is one of today's rows, which the breakdown leaves out, and then the
+    // report stayed a few lines long and never met EPIPE.
+    const yesterday = utcDay(standIn.now, -1);
+    const rows = Array.from({ length: 6000 }, (_, i) => ({ ...standIn.data.activity[0]!, date: yesterday, model: `vendor/model-${i}`, usage: 1 + i / 1000 }));
     standIn.setData({ activity: rows });
     try {
       const run = await start(['--top', '0']);

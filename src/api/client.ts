@@ -12,17 +12,31 @@ export interface NamedKey {
   name: 'OPENROUTER_API_KEY' | 'OPENROUTER_MGMT_KEY';
 }
 
+export type Endpoint = '/key' | '/credits' | '/activity' | '/keys' | '/workspaces';
+
+/** One GET, its status checked and its body validated whole. */
+export async function getBody<B>(
+  http: HttpClient,
+  path: Endpoint,
+  key: NamedKey,
+  query: Record<string, string> | undefined,
+  schema: (v: typeof schemas) => import('zod/mini').ZodMiniType<B>,
+  received?: { bytes: number },
+): Promise<B> {
+  const response = await http.get(path, key.value, query);
+  if (received) received.bytes += Buffer.byteLength(response.text);
+  return parseBody(path, expectOk(path, response, key), contentType(response), schema(schemas));
+}
+
 async function getValid<T>(
   http: HttpClient,
-  path: '/key' | '/credits' | '/activity' | '/keys',
+  path: Endpoint,
   key: NamedKey,
   query: Record<string, string> | undefined,
   schema: (v: typeof schemas) => import('zod/mini').ZodMiniType<{ data: T }>,
   received?: { bytes: number },
 ): Promise<T> {
-  const response = await http.get(path, key.value, query);
-  if (received) received.bytes += Buffer.byteLength(response.text);
-  return parseBody(path, expectOk(path, response, key), contentType(response), schema(schemas)).data;
+  return (await getBody(http, path, key, query, schema, received)).data;
 }
 
 export function fetchKey(http: HttpClient, key: NamedKey): Promise<KeyData> {
@@ -33,13 +47,25 @@ export function fetchCredits(http: HttpClient, key: NamedKey): Promise<CreditsDa
   return getValid(http, '/credits', key, undefined, (v) => v.creditsSchema);
 }
 
-/** `apiKeyHash` narrows the account's activity to one key (the hash as /keys lists it). */
-export function fetchActivity(http: HttpClient, key: NamedKey, apiKeyHash?: string): Promise<ActivityRow[]> {
-  return getValid(http, '/activity', key, apiKeyHash ? { api_key_hash: apiKeyHash } : undefined, (v) => v.activitySchema);
+export interface ActivityQuery {
+  /** Only one key's activity (the hash as /keys lists it). */
+  apiKeyHash?: string | undefined;
+  /** Only one workspace's activity. */
+  workspaceId?: string | undefined;
+  /** Rows split per workspace, each carrying its `workspace_id`. */
+  groupByWorkspace?: boolean | undefined;
+}
+
+export function fetchActivity(http: HttpClient, key: NamedKey, query: ActivityQuery = {}): Promise<ActivityRow[]> {
+  const params: Record<string, string> = {};
+  if (query.apiKeyHash) params.api_key_hash = query.apiKeyHash;
+  if (query.workspaceId) params.workspace_id = query.workspaceId;
+  if (query.groupByWorkspace) params.group_by = 'workspace';
+  return getValid(http, '/activity', key, Object.keys(params).length > 0 ? params : undefined, (v) => v.activitySchema);
 }
 
 /** A guard against a server that ignores `offset` and returns the same page forever. */
-const MAX_KEY_PAGES = 200;
+export const MAX_PAGES = 200;
 /** Far more keys than any account holds, and far more bytes than they take: past either, the server is not listing keys. */
 export const MAX_KEYS = 10_000;
 export const MAX_KEY_LIST_BYTES = 32 * 1024 * 1024;
@@ -60,26 +86,47 @@ function keptFields(item: KeyListItem): KeyListItem {
  */
 const KEYS_PAGE_SIZE = 100;
 
+export interface KeyListQuery {
+  /** One workspace's keys; without it, /keys lists the default workspace's only. */
+  workspaceId?: string | undefined;
+  /** Told, once, when paging stopped early because a page repeated keys already listed. */
+  warn?: ((message: string) => void) | undefined;
+}
+
 /**
- * Every key of the account, disabled ones included (their spend this month still counts), read
- * page by page until a short or empty page.
+ * Every key of one workspace (the default one without `workspaceId`), disabled ones included (their
+ * spend this month still counts), read page by page until a short or empty page. A key listed twice
+ * counts once; a page that repeats keys of an earlier page means the server is not paging, so the
+ * listing stops there, with a warning, rather than count the same keys again.
  */
-export async function fetchKeyList(http: HttpClient, key: NamedKey): Promise<KeyListItem[]> {
+export async function fetchKeyList(http: HttpClient, key: NamedKey, query: KeyListQuery = {}): Promise<KeyListItem[]> {
   const all: KeyListItem[] = [];
   const seen = new Set<string>();
   const received = { bytes: 0 };
-  for (let page = 0; page < MAX_KEY_PAGES; page += 1) {
-    const items = await getValid(http, '/keys', key, { include_disabled: 'true', offset: String(all.length) }, (v) => v.keyListSchema, received);
-    const fresh = items.filter((item) => !seen.has(item.hash));
-    for (const item of fresh) seen.add(item.hash);
-    all.push(...fresh.map(keptFields));
+  let offset = 0;
+  const where = query.workspaceId ? `/keys?workspace_id=${query.workspaceId}` : '/keys';
+  for (let page = 0; page < MAX_PAGES; page += 1) {
+    const params: Record<string, string> = { include_disabled: 'true', offset: String(offset) };
+    if (query.workspaceId) params.workspace_id = query.workspaceId;
+    const items = await getValid(http, '/keys', key, params, (v) => v.keyListSchema, received);
+    offset += items.length;
+    const repeats = page > 0 && items.some((item) => seen.has(item.hash));
+    for (const item of items) {
+      if (seen.has(item.hash)) continue;
+      seen.add(item.hash);
+      all.push(keptFields(item));
+    }
     if (all.length > MAX_KEYS || received.bytes > MAX_KEY_LIST_BYTES) {
       const what = all.length > MAX_KEYS ? `more than ${formatCount(MAX_KEYS)} keys` : `more than ${MAX_KEY_LIST_BYTES / 1024 / 1024} MiB`;
       throw new CliError('invalid-response', `/keys: invalid response: ${what} listed; stopped reading`, { endpoint: '/keys' });
     }
-    if (fresh.length === 0 || items.length < KEYS_PAGE_SIZE) return all;
+    if (repeats) {
+      query.warn?.(`${where}: page ${page + 1} repeats keys already listed, so paging stopped there; keys after the first ${all.length} may be missing`);
+      return all;
+    }
+    if (items.length < KEYS_PAGE_SIZE) return all;
   }
-  throw new CliError('invalid-response', `/keys: invalid response: still more keys after ${MAX_KEY_PAGES} pages`, { endpoint: '/keys' });
+  throw new CliError('invalid-response', `/keys: invalid response: still more keys after ${MAX_PAGES} pages`, { endpoint: '/keys' });
 }
 
 function contentType(response: HttpResponse): string | undefined {

@@ -34,6 +34,8 @@ export const keySchema = looseObject({
     is_free_tier: optional(nullable(boolean())),
     is_management_key: optional(nullable(boolean())),
     is_provisioning_key: optional(nullable(boolean())),
+    // The key's own workspace: how --scope key tells apart keys whose masked labels look alike.
+    workspace_id: optional(nullable(string())),
   }),
 });
 
@@ -58,6 +60,8 @@ export const activityRowSchema = looseObject({
   completion_tokens: optionalCount(),
   reasoning_tokens: optionalCount(),
   provider_name: optional(nullable(string())),
+  /** Only with `group_by=workspace`. */
+  workspace_id: optional(nullable(string())),
 });
 
 export const activitySchema = looseObject({
@@ -69,12 +73,27 @@ export const keyListItemSchema = looseObject({
   hash: string(),
   name: optional(nullable(string())),
   disabled: optional(nullable(boolean())),
+  /** Null or absent for keys from before workspaces, which are listed in the default workspace. */
+  workspace_id: optional(nullable(string())),
 });
 
 export const keyListSchema = looseObject({
   data: array(keyListItemSchema),
 });
 
+export const workspaceSchema = looseObject({
+  id: string(),
+  name: optional(nullable(string())),
+  slug: optional(nullable(string())),
+});
+
+/** One page of /workspaces; `total_count` says how many there are in all. */
+export const workspaceListSchema = looseObject({
+  data: array(workspaceSchema),
+  total_count: optional(nullable(int().check(nonnegative()))),
+});
+
+export type Workspace = output<typeof workspaceSchema>;
 export type KeyListItem = output<typeof keyListItemSchema>;
 export type KeyData = output<typeof keySchema>['data'];
 export type CreditsData = output<typeof creditsSchema>['data'];

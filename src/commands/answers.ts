@@ -4,7 +4,7 @@ import type { Io } from '../io.js';
 import type { CliOptions, CommonOptions } from '../options.js';
 import { configWarnings, protectKeys } from './output.js';
 import { buildCheckedReport, type Report, type Responses, type Warning } from '../report.js';
-import type { CliError } from '../errors.js';
+import { CliError } from '../errors.js';
 
 /** The answers for one report (the demo's, the cache's, or the API's), and when they were fetched. */
 export interface Fetched {
@@ -32,6 +32,7 @@ export interface LiveSettings {
 
 export function answerSource(options: CliOptions, io: Io): AnswerSource {
   if (options.demo) {
+    demoHasNoWorkspaces(options);
     return {
       fetch: async () => {
         const now = new Date(io.now());
@@ -43,9 +44,14 @@ export function answerSource(options: CliOptions, io: Io): AnswerSource {
   }
   const baseUrl = baseUrlOf(options, io);
   const credentials = resolveCredentials({ env: io.env, cwd: io.cwd, credentialsFile: options.credentialsFile });
-  protectKeys(io, [credentials.apiKey.value, credentials.mgmtKey?.value]);
-  // What changes the answers: the keys, where they are sent, whose activity is asked for, and which window (analytics).
-  const identity = [credentials.apiKey.value, credentials.mgmtKey?.value ?? '', baseUrl, options.scope, ...windowIdentity(options)];
+  protectKeys(io, [credentials.apiKey?.value, credentials.mgmtKey?.value]);
+  // What changes the answers: the keys, where they are sent, and whose activity is asked for.
+  const identity = [credentials.apiKey?.value ?? '', credentials.mgmtKey?.value ?? '', baseUrl, options.scope];
+  // Added only when used, so the cache files of runs without them keep their names.
+  if (options.workspace !== undefined) identity.push(`workspace:${options.workspace}`);
+  if (options.by === 'workspace') identity.push('by:workspace');
+  // Analytics' window and grouping (the default ones add nothing).
+  identity.push(...windowIdentity(options));
   // A cache feeds the figures and the thresholds: one in a directory someone else could write to is not used at all.
   const opened = options.cache === undefined ? undefined : openCache({ env: io.env, uid: io.uid, identity });
   const settings: LiveSettings = {
@@ -66,8 +72,17 @@ export function answerSource(options: CliOptions, io: Io): AnswerSource {
 
 /** The analytics questions depend on the window and the grouping; the default ones keep the cache name they always had. */
 function windowIdentity(options: CliOptions): string[] {
-  const plain = options.days === 7 && options.since === undefined && options.until === undefined && ['model', 'provider', 'day'].includes(options.by);
+  const plain =
+    options.days === 7 && options.since === undefined && options.until === undefined && ['model', 'provider', 'day', 'workspace'].includes(options.by);
   return plain ? [] : [`days=${options.days}`, `since=${options.since ?? ''}`, `until=${options.until ?? ''}`, `by=${options.by}`];
+}
+
+/** The sample account has one workspace and no workspace ids: asking for one would be silently ignored. */
+export function demoHasNoWorkspaces(options: { workspace?: string | undefined; by?: string | undefined }): void {
+  if (options.workspace !== undefined || options.by === 'workspace') {
+    const flag = options.workspace !== undefined ? '--workspace' : '--by workspace';
+    throw new CliError('usage', `${flag} cannot be used with --demo: the sample account has a single workspace`);
+  }
 }
 
 /** --base-url, else OPENROUTER_BASE_URL from io's environment (read here, not by commander from the process). */
@@ -83,6 +98,7 @@ export function reportFrom(fetched: Fetched, options: CliOptions, io: Io): { rep
     demo: options.demo === true,
     configWarnings: fetched.warnings,
     scope: options.scope,
+    byWorkspace: options.by === 'workspace',
     window: { days: options.days, daysGiven: options.daysGiven, since: options.since, until: options.until, by: options.by },
     thresholds: { minBalance: options.minBalance, maxToday: options.maxToday, maxMonth: options.maxMonth, maxForecast: options.maxForecast },
   });

@@ -15,6 +15,8 @@ export interface Discrepancy {
   otherKeys: number | null;
   /** What neither explains (keys deleted this month drop out of live totals, for one). */
   unexplained: number;
+  /** With --workspace: the workspace both sides are limited to (monthScope is then `account`). */
+  workspace?: string;
 }
 
 const CENT = 0.005;

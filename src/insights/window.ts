@@ -28,8 +28,8 @@ export interface DayWindow {
 /** How many days --by hour may cover: 72 bars is as many as a terminal shows usefully. */
 export const MAX_HOUR_DAYS = 3;
 
-/** Groupings only the analytics API has. */
-export const ANALYTICS_ONLY: readonly GroupBy[] = ['key', 'workspace', 'hour'];
+/** Groupings only the analytics API has (`workspace` /activity gives too, with group_by=workspace). */
+export const ANALYTICS_ONLY: readonly GroupBy[] = ['key', 'hour'];
 
 /** The window analytics answers; a usage error (exit 2) for one it cannot. */
 export function analyticsWindow(now: Date, request: WindowRequest): DayWindow {

@@ -19,7 +19,8 @@ const TOTALS = ['usage', 'byok_usage', 'requests', 'prompt_tokens', 'completion_
  */
 export function renderCsv(report: Report, by: GroupBy = 'model'): string {
   const b = report.breakdown.status === 'ok' ? report.breakdown.value : undefined;
-  if (by !== 'model' && by !== 'provider' && by !== 'day') {
+  // Keys, weeks, months and hours, and workspaces through analytics: the breakdown's own grouping.
+  if (b?.groups?.by === by || by === 'key' || by === 'week' || by === 'month' || by === 'hour') {
     const items = b?.groups?.by === by ? b.groups.items : [];
     return csv([
       [by, ...TOTALS],
@@ -28,6 +29,22 @@ export function renderCsv(report: Report, by: GroupBy = 'model'): string {
   }
   if (by === 'day') {
     return csv([['date', 'usage', 'requests'], ...(b?.daily ?? []).map((d) => [d.date, d.usage, d.requests])]);
+  }
+  if (by === 'workspace') {
+    return csv([
+      ['workspace', 'workspace_id', ...TOTALS],
+      ...(b?.workspaces ?? []).map((w) => [
+        w.workspace.name,
+        w.workspace.id,
+        w.usage,
+        w.byokUsage,
+        w.requests,
+        w.promptTokens,
+        w.completionTokens,
+        w.reasoningTokens,
+        w.usdPerMillionTokens,
+      ]),
+    ]);
   }
   const items = by === 'provider' ? (b?.providers ?? []).map((p) => ({ ...p, name: p.provider })) : (b?.models ?? []).map((m) => ({ ...m, name: m.model }));
   return csv([
@@ -38,7 +55,7 @@ export function renderCsv(report: Report, by: GroupBy = 'model'): string {
 
 export function renderKeysCsv(report: KeysReport): string {
   return csv([
-    ['name', 'label', 'hash', 'disabled', 'today', 'week', 'month', 'total', 'limit', 'limit_remaining', 'limit_reset'],
+    ['name', 'label', 'hash', 'disabled', 'today', 'week', 'month', 'total', 'limit', 'limit_remaining', 'limit_reset', 'workspace', 'workspace_id'],
     ...report.keys.map((k) => [
       k.name,
       k.label,
@@ -51,6 +68,8 @@ export function renderKeysCsv(report: KeysReport): string {
       k.limit,
       k.limitRemaining,
       k.limitReset,
+      k.workspace?.name ?? null,
+      k.workspace?.id ?? null,
     ]),
   ]);
 }

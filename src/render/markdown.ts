@@ -52,9 +52,17 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
   const totalsRows: string[][] = [];
   if (report.key.usage) totalsRows.push(['This key', formatUsd(report.key.usage.today), formatUsd(report.key.usage.week), formatUsd(report.key.usage.month)]);
   if (report.account.status === 'ok') {
-    const { usage, keys, source } = report.account.value;
-    const whose = source === 'analytics' ? 'Account (all keys)' : `Account (${keys} keys)`;
-    totalsRows.push([whose, formatUsd(usage.today), formatUsd(usage.week), formatUsd(usage.month)]);
+    const { usage, keys, coverage, workspace, workspaces, source } = report.account.value;
+    const spaces = workspaces && workspaces.length > 1 ? ` in ${workspaces.length} workspaces` : '';
+    const label =
+      source === 'analytics'
+        ? 'Account (all keys)'
+        : coverage === 'workspace' && workspace
+          ? `Workspace ${md(workspace.name)} (${keys} keys)`
+          : coverage === 'default-workspace'
+            ? `Account, default workspace only (${keys} keys)`
+            : `Account (${keys} keys${spaces})`;
+    totalsRows.push([label, formatUsd(usage.today), formatUsd(usage.week), formatUsd(usage.month)]);
   }
   const live = report.breakdown.status === 'ok' && report.breakdown.value.source === 'analytics';
   if (totalsRows.length > 0) lines.push(...table(['Live spend (UTC)', live ? 'Today' : 'Today*', 'Week', 'Month'], ['l', 'r', 'r', 'r'], totalsRows), '');
@@ -62,8 +70,10 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
 
   const money: string[] = [];
   if (report.credits.status === 'ok') money.push(`**Balance:** ${formatUsd(report.credits.value.remaining)} of ${formatUsd(report.credits.value.total)}`);
-  else if (report.credits.status === 'needs-management-key') money.push('**Balance:** needs `OPENROUTER_MGMT_KEY`');
-  else money.push('**Balance:** unavailable (/credits failed)');
+  // With a note, the answer was no balance (a warning says why): no Balance entry at all.
+  else if (report.credits.status === 'needs-management-key') {
+    if (!report.credits.note) money.push('**Balance:** needs `OPENROUTER_MGMT_KEY` (a management key)');
+  } else money.push('**Balance:** unavailable (/credits failed)');
   if (report.key.limit !== null) {
     money.push(
       `**Key limit:** ${report.key.limitRemaining === null ? '' : `${formatUsd(report.key.limitRemaining)} left of `}${formatUsd(report.key.limit)}${report.key.limitReset ? `, resets ${md(report.key.limitReset)}` : ''}`,
@@ -71,7 +81,7 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
   }
   if (report.forecast) money.push(`**Month:** ${formatUsd(report.forecast.monthToDate)}, on pace for ${formatUsd(report.forecast.projectedMonth)}`);
   if (report.runway?.basis === 'credits') money.push(`**Runway:** about ${report.runway.days} days (until ${report.runway.until})`);
-  lines.push(money.join(' · '), '');
+  if (money.length > 0) lines.push(money.join(' · '), '');
 
   const by = options.by ?? 'model';
   const title = TITLES[by];
@@ -83,7 +93,8 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
         ? `${v.from} to ${v.to}${v.to === report.fetchedAt.slice(0, 10) ? ', today included, live' : ''}`
         : `${v.days} completed UTC days`;
     const heading = v.source === 'analytics' ? title.charAt(0).toUpperCase() + title.slice(1) : `Recent ${title}`;
-    lines.push(`### ${heading} (${span}, ${v.scope === 'key' ? 'this key' : 'whole account'})`, '');
+    const whose = v.scope === 'key' ? 'this key' : v.workspace ? `workspace ${md(v.workspace.name)}` : 'whole account';
+    lines.push(`### ${heading} (${span}, ${whose})`, '');
     const names = displayNames(v.models.map((m) => m.model));
     const rows = v.groups
       ? v.groups.items
@@ -91,9 +102,11 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
           .map((i) => [md(i.name), formatUsd(i.usage), formatCount(i.requests)])
       : by === 'day'
         ? v.daily.map((d) => [d.date, formatUsd(d.usage), formatCount(d.requests)])
-        : (by === 'provider'
-            ? v.providers.map((p) => ({ ...p, name: md(p.provider) }))
-            : v.models.map((m) => ({ ...m, name: md(options.fullNames ? m.model : (names.get(m.model) ?? m.model)) }))
+        : (by === 'workspace'
+            ? (v.workspaces ?? []).map((w) => ({ ...w, name: md(w.workspace.name) }))
+            : by === 'provider'
+              ? v.providers.map((p) => ({ ...p, name: md(p.provider) }))
+              : v.models.map((m) => ({ ...m, name: md(options.fullNames ? m.model : (names.get(m.model) ?? m.model)) }))
           )
             .slice(0, options.top === 0 ? undefined : options.top)
             .map((i) => [i.name, formatUsd(i.usage), formatCount(i.requests)]);
@@ -111,26 +124,50 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
   }
 
   if (report.discrepancy) lines.push(`_${gapSentence(report.discrepancy)}_`, '');
+  if (report.account.status === 'ok' && report.account.value.coverage === 'default-workspace') {
+    lines.push('_Account totals cover the default workspace only: this account has no `/workspaces` to list the others._', '');
+  }
+  if (report.key.isManagementKey && report.account.status === 'ok') {
+    lines.push("_This key's own live totals need an inference key in `OPENROUTER_API_KEY`; a management key spends nothing itself._", '');
+  }
   if (!live) lines.push('_\\* Live totals may not yet appear in the breakdown, which holds completed UTC days only._');
   return `${lines.join('\n')}\n`;
 }
 
 export function renderKeysMarkdown(report: KeysReport): string {
-  const rows = report.keys.map((k) => [
+  const byWorkspace = report.byWorkspace && report.workspaces !== null;
+  const keyRow = (k: KeysReport['keys'][number]): string[] => [
     `${k.name === null ? '(unnamed)' : md(k.name)}${k.disabled ? ' (disabled)' : ''}`,
+    ...(byWorkspace ? [k.workspace ? md(k.workspace.name) : ''] : []),
     k.label === null ? '' : md(k.label),
     formatUsd(k.usage.today),
     formatUsd(k.usage.week),
     formatUsd(k.usage.month),
     k.limit === null ? '' : `${k.limitRemaining === null ? '' : `${formatUsd(k.limitRemaining)} of `}${formatUsd(k.limit)}`,
-  ]);
-  rows.push([
-    `**Total (${report.totals.keys})**`,
+  ];
+  const sumRow = (name: string, usage: { today: number; week: number; month: number }): string[] => [
+    name,
+    ...(byWorkspace ? [''] : []),
     '',
-    formatUsd(report.totals.usage.today),
-    formatUsd(report.totals.usage.week),
-    formatUsd(report.totals.usage.month),
+    formatUsd(usage.today),
+    formatUsd(usage.week),
+    formatUsd(usage.month),
     '',
-  ]);
-  return `${[`## 🔑 OpenRouter Keys${report.demo ? ' (demo data)' : ''}`, '', ...table(['Name', 'Label', 'Today', 'Week', 'Month', 'Limit'], ['l', 'l', 'r', 'r', 'r', 'r'], rows)].join('\n')}\n`;
+  ];
+  const rows: string[][] = [];
+  if (byWorkspace) {
+    for (const workspace of report.workspaces!) {
+      const own = report.keys.filter((k) => k.workspace?.id === workspace.id);
+      if (own.length === 0) continue;
+      rows.push(...own.map(keyRow), sumRow(`_${md(workspace.name)} (${workspace.keys})_`, workspace.usage));
+    }
+    rows.push(...report.keys.filter((k) => !report.workspaces!.some((w) => w.id === k.workspace?.id)).map(keyRow));
+  } else {
+    rows.push(...report.keys.map(keyRow));
+  }
+  rows.push(sumRow(`**Total (${report.totals.keys})**`, report.totals.usage));
+  const header = ['Name', ...(byWorkspace ? ['Workspace'] : []), 'Label', 'Today', 'Week', 'Month', 'Limit'];
+  const align: ('l' | 'r')[] = ['l', ...(byWorkspace ? (['l'] as const) : []), 'l', 'r', 'r', 'r', 'r'];
+  const title = `## 🔑 OpenRouter Keys${report.demo ? ' (demo data)' : ''}${report.workspace ? ` (workspace ${md(report.workspace.name)})` : ''}`;
+  return `${[title, '', ...table(header, align, rows)].join('\n')}\n`;
 }

@@ -2,6 +2,7 @@ import { formatUsd } from '../format.js';
 import type { Alert } from '../insights/alerts.js';
 import type { AccountTotals } from '../insights/account.js';
 import type { Discrepancy } from '../insights/discrepancy.js';
+import { sanitize } from '../sanitize.js';
 
 /** The model holds figures; the words about them live here, shared by every format that prints them. */
 
@@ -36,7 +37,7 @@ export function gapSentence(gap: Discrepancy): string {
         : `${formatUsd(-gap.unexplained)} in the breakdown is missing from the live total (keys deleted this month are no longer counted)`,
     );
   }
-  const whose = gap.monthScope === 'key' ? 'this key' : 'account';
+  const whose = gap.monthScope === 'key' ? 'this key' : gap.workspace !== undefined ? `workspace ${sanitize(gap.workspace, 80)}` : 'account';
   return `Month ${formatUsd(gap.month)} (${whose}, live) vs ${formatUsd(gap.breakdownMonth)} in this month's completed days of the breakdown: ${parts.join('; ')}.`;
 }
 

@@ -2,11 +2,11 @@ import type { GroupBy } from '../options.js';
 import type { ChalkInstance } from 'chalk';
 import { formatCount, formatUsd } from '../format.js';
 import { crossCheckSentence, gapSentence } from './sentences.js';
-import type { Breakdown, Totals as GroupTotals } from '../insights/breakdown.js';
+import type { Totals as GroupTotals } from '../insights/breakdown.js';
 import type { Runway } from '../insights/runway.js';
 import { describeUtcDayEnd } from '../insights/utc-clock.js';
-import { displayNames, type Report } from '../report.js';
-import { sanitize as shown } from '../sanitize.js';
+import { displayNames, type AccountSection, type Report, type ReportBreakdown } from '../report.js';
+import { sanitize } from '../sanitize.js';
 import { renderTable, sparkline, type Column } from './table.js';
 
 export interface TextOptions {
@@ -44,6 +44,7 @@ export function renderText(report: Report, options: TextOptions): string {
     report.discrepancy && gapSentence(report.discrepancy),
     scopeNote(report),
     accountNote(report),
+    managementKeyNote(report),
     `All days are UTC; today ends at ${describeUtcDayEnd(new Date(report.fetchedAt), options.timeZone)}.`,
   ];
   lines.push('');
@@ -73,8 +74,8 @@ function totalsLines(report: Report, chalk: ChalkInstance): string[] {
   const live = isLive(report);
   if (key.usage) lines.push(`${period(key.usage, live)}${accountTotals ? chalk.dim(' (this key)') : ''}`);
   if (accountTotals) {
-    const count = accountTotals.source === 'analytics' ? 'all keys, deleted ones too' : `${accountTotals.keys} key${accountTotals.keys === 1 ? '' : 's'}`;
-    lines.push(`Account: ${period(accountTotals.usage, live)} ${chalk.dim(`(${count})`)}`);
+    const count = accountTotals.source === 'analytics' ? 'all keys, deleted ones too' : accountCount(accountTotals);
+    lines.push(`${accountLabel(accountTotals)}: ${period(accountTotals.usage, live)} ${chalk.dim(`(${count})`)}`);
   }
   // BYOK spend is billed by the user's own provider accounts: shown on its own line, never added in.
   const byok = key.usage ? key.byokUsage : accountTotals?.byokUsage;
@@ -90,10 +91,25 @@ function totalsLines(report: Report, chalk: ChalkInstance): string[] {
   }
   if (!key.usage && !accountTotals) {
     lines.push(
-      chalk.yellow('Today / Week / Month: not shown: OPENROUTER_API_KEY is a management key, which cannot spend; use an inference key there for live totals'),
+      chalk.yellow(
+        'Today / Week / Month: not shown: the key in use is a management key, which cannot spend; an inference key in OPENROUTER_API_KEY gives live totals',
+      ),
     );
   }
   return lines;
+}
+
+/** `Account`, or the one workspace the totals are limited to. */
+function accountLabel(account: AccountSection): string {
+  if (account.coverage === 'workspace' && account.workspace) return `Workspace ${sanitize(account.workspace.name, 80)}`;
+  if (account.coverage === 'default-workspace') return 'Account (default workspace)';
+  return 'Account';
+}
+
+function accountCount(account: AccountSection): string {
+  const keys = `${account.keys} key${account.keys === 1 ? '' : 's'}`;
+  const spaces = account.workspaces?.length ?? 0;
+  return spaces > 1 ? `${keys} in ${spaces} workspaces` : keys;
 }
 
 function balanceLines(report: Report, chalk: ChalkInstance, width: number | undefined): string[] {
@@ -106,7 +122,9 @@ function balanceLines(report: Report, chalk: ChalkInstance, width: number | unde
       if (capLine) lines.push(capLine);
       break;
     case 'needs-management-key':
-      lines.push(capLine ?? chalk.dim('Balance: set OPENROUTER_MGMT_KEY (a management key) to see the account balance'));
+      // With a note, a warning has said why the answer is no balance; the figure is simply not shown.
+      if (capLine) lines.push(capLine);
+      else if (!credits.note) lines.push(chalk.dim('Balance: set OPENROUTER_MGMT_KEY (a management key) to see the account balance'));
       break;
     case 'failed':
       lines.push(chalk.yellow('Balance: unavailable (/credits failed; see the warning)'));
@@ -129,7 +147,7 @@ function runwayText(runway: Runway, chalk: ChalkInstance): string {
 
 function capText(limit: number, remaining: number | null, reset: string | null): string {
   const left = remaining !== null ? `${formatUsd(remaining)} left of ${formatUsd(limit)}` : `${formatUsd(limit)} cap`;
-  return reset ? `${left}, resets ${shown(reset)}` : left;
+  return reset ? `${left}, resets ${sanitize(reset)}` : left;
 }
 
 const TITLES: Record<GroupBy, string> = {
@@ -155,7 +173,8 @@ function breakdownLines(report: Report, options: TextOptions): string[] {
 
   const b = breakdown.value;
   if (b.source === 'analytics') return analyticsLines(b, report, by, options);
-  const lines = [chalk.bold(`Recent ${TITLES[by]} (${b.days}d${b.scope === 'key' ? ', this key' : ''}):`)];
+  const whose = b.scope === 'key' ? ', this key' : b.workspace ? `, workspace ${sanitize(b.workspace.name, 80)}` : '';
+  const lines = [chalk.bold(`Recent ${TITLES[by]} (${b.days}d${whose}):`)];
   const rows = breakdownRows(b, by, options.fullNames === true);
   if (b.models.length === 0) {
     lines.push(chalk.dim(`No activity in the last ${b.days} completed UTC days (${b.from} to ${b.to}).`));
@@ -176,7 +195,7 @@ function breakdownLines(report: Report, options: TextOptions): string[] {
 }
 
 /** The breakdown through now (analytics): the window's days named, today marked live, time groupings as bars. */
-function analyticsLines(b: Breakdown, report: Report, by: GroupBy, options: TextOptions): string[] {
+function analyticsLines(b: ReportBreakdown, report: Report, by: GroupBy, options: TextOptions): string[] {
   const { chalk } = options;
   const today = report.fetchedAt.slice(0, 10);
   const span =
@@ -229,13 +248,14 @@ function barLines(rows: readonly Row[], chalk: TextOptions['chalk']): string[] {
 
 type Row = { name: string } & Pick<GroupTotals, 'usage' | 'byokUsage' | 'requests'> & Partial<GroupTotals>;
 
-function breakdownRows(b: Breakdown, by: GroupBy, fullNames: boolean): Row[] {
+function breakdownRows(b: ReportBreakdown, by: GroupBy, fullNames: boolean): Row[] {
   // Key and workspace names are foreign text too; time buckets are this tool's own labels.
-  if (b.groups && b.groups.by === by) return b.groups.items.map((g) => ({ ...g, name: shown(g.name) }));
-  if (by === 'provider') return b.providers.map((p) => ({ ...p, name: shown(p.provider) }));
+  if (b.groups && b.groups.by === by) return b.groups.items.map((g) => ({ ...g, name: sanitize(g.name) }));
+  if (by === 'workspace') return (b.workspaces ?? []).map((w) => ({ ...w, name: sanitize(w.workspace.name, 80) }));
+  if (by === 'provider') return b.providers.map((p) => ({ ...p, name: sanitize(p.provider) }));
   if (by === 'day') return b.daily.map((d) => ({ name: d.date, usage: d.usage, requests: d.requests, byokUsage: 0 }));
   const names = displayNames(b.models.map((m) => m.model));
-  return b.models.map((m) => ({ ...m, name: shown(fullNames ? m.model : (names.get(m.model) ?? m.model)) }));
+  return b.models.map((m) => ({ ...m, name: sanitize(fullNames ? m.model : (names.get(m.model) ?? m.model)) }));
 }
 
 function bulletLines(rows: readonly Row[], top: number, chalk: ChalkInstance): string[] {
@@ -280,12 +300,13 @@ function detailsTable(rows: readonly Row[], by: GroupBy, options: TextOptions): 
 /** Totals and breakdown come from different places; say so, or readers add them up and are misled. */
 function scopeNote(report: Report): string | undefined {
   const parts: string[] = [];
-  if (report.key.usage) parts.push(`Today/Week/Month: this API key${report.key.label ? ` (${shown(report.key.label)})` : ''}, live`);
+  if (report.key.usage) parts.push(`Today/Week/Month: this API key${report.key.label ? ` (${sanitize(report.key.label)})` : ''}, live`);
   if (report.credits.status === 'ok') parts.push('balance: whole account');
   if (report.breakdown.status === 'ok') {
     const b = report.breakdown.value;
+    const whose = b.scope === 'key' ? 'this key' : b.workspace ? `workspace ${sanitize(b.workspace.name, 80)}` : 'whole account';
     const what = b.source === 'analytics' ? (b.to === report.fetchedAt.slice(0, 10) ? 'analytics, today included, live' : 'analytics') : 'completed days';
-    parts.push(`breakdown: ${b.scope === 'key' ? 'this key' : 'whole account'}, ${b.from} to ${b.to} (${what})`);
+    parts.push(`breakdown: ${whose}, ${b.from} to ${b.to} (${what})`);
   }
   if (parts.length === 0) return undefined;
   return `${parts.join('; ')}.`.replace(/^./, (c) => c.toUpperCase());
@@ -298,9 +319,28 @@ function accountNote(report: Report): string | undefined {
     const check = crossCheckSentence(report.account.value);
     return check ? `${base} ${check}` : base;
   }
-  const { keys, disabledKeys } = report.account.value;
+  const account = report.account.value;
+  const { keys, disabledKeys } = account;
   const disabled = disabledKeys > 0 ? `, ${disabledKeys} of them disabled` : '';
-  return `Account totals add up the live counters of the ${keys} key${keys === 1 ? '' : 's'} /keys lists${disabled}; keys deleted this period are no longer counted.`;
+  const counted = `the live counters of the ${keys} key${keys === 1 ? '' : 's'} /keys lists`;
+  const deleted = 'keys deleted this period are no longer counted';
+  switch (account.coverage) {
+    case 'workspace':
+      return `Workspace totals add up ${counted} of workspace ${sanitize(account.workspace?.name ?? '', 80)}${disabled}; ${deleted}.`;
+    case 'default-workspace':
+      return `Account totals cover the default workspace only: /keys lists only its keys, and this account has no /workspaces to list the others (HTTP ${account.workspacesStatus ?? 404}). They add up ${counted}${disabled}; ${deleted}.`;
+    case 'account': {
+      const spaces = account.workspaces?.length ?? 0;
+      const where = spaces > 1 ? ` in all ${spaces} workspaces` : '';
+      return `Account totals add up ${counted}${where}${disabled}; ${deleted}.`;
+    }
+  }
+}
+
+/** A management key (alone, or in OPENROUTER_API_KEY) gives the account's figures, but spends nothing of its own. */
+function managementKeyNote(report: Report): string | undefined {
+  if (!report.key.isManagementKey || report.account.status !== 'ok') return undefined;
+  return "This key's own live totals need an inference key in OPENROUTER_API_KEY; a management key spends nothing itself.";
 }
 
 /** Notes are sentences: on a terminal they break between words, not wherever the screen ends. */
