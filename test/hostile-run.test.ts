@@ -123,6 +123,8 @@ describe('hostile strings in every field of every endpoint', () => {
     expect(text.stdout).toContain('• ![x](http://e/b.png): $');
     expect(text.stdout).toContain('• line Total: $0.00: $');
     expect(text.stdout).toContain('• gpttxt.exe: $');
+    // A name made of nothing but an escape sequence still names its row.
+    expect(text.stdout).toContain('• (no printable name): $');
     const markdown = await runCli(['--format', 'markdown', '--top', '0', '--full-names'], { env: env() });
     expect(markdown.stdout).toContain('| \\!\\[x\\]\\(http://e/b.png\\) | $');
     expect(markdown.stdout).toContain('| a\\|b | $');

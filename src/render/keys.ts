@@ -14,7 +14,7 @@ export function renderKeysText(report: KeysReport, options: { chalk: ChalkInstan
   }
   const rows = [
     ...report.keys.map((k) => ({
-      name: `${k.name === null ? '(unnamed)' : shown(k.name)}${k.disabled ? ' (disabled)' : ''}`,
+      name: `${k.name === null ? '(unnamed)' : shown(k.name) || '(no printable name)'}${k.disabled ? ' (disabled)' : ''}`,
       label: k.label === null ? '-' : shown(k.label),
       today: formatUsd(k.usage.today),
       week: formatUsd(k.usage.week),

@@ -10,6 +10,11 @@ import { markdownText as md } from '../sanitize.js';
  * table cell. The tool's own text (figures, headings) needs no escaping.
  */
 
+/** A name that is nothing but controls or escapes is still a row: say so rather than print a blank. */
+function mdName(name: string): string {
+  return md(name) || '(no printable name)';
+}
+
 /** A table cell of the tool's own text, or of text already passed through `md`. */
 function cell(text: string): string {
   return text.replace(/[\r\n]+/g, ' ');
@@ -59,8 +64,8 @@ export function renderMarkdown(report: Report, options: { top: number; by?: 'mod
       by === 'day'
         ? v.daily.map((d) => [d.date, formatUsd(d.usage), formatCount(d.requests)])
         : (by === 'provider'
-            ? v.providers.map((p) => ({ ...p, name: md(p.provider) }))
-            : v.models.map((m) => ({ ...m, name: md(options.fullNames ? m.model : (names.get(m.model) ?? m.model)) }))
+            ? v.providers.map((p) => ({ ...p, name: mdName(p.provider) }))
+            : v.models.map((m) => ({ ...m, name: mdName(options.fullNames ? m.model : (names.get(m.model) ?? m.model)) }))
           )
             .slice(0, options.top === 0 ? undefined : options.top)
             .map((i) => [i.name, formatUsd(i.usage), formatCount(i.requests)]);
@@ -84,7 +89,7 @@ export function renderMarkdown(report: Report, options: { top: number; by?: 'mod
 
 export function renderKeysMarkdown(report: KeysReport): string {
   const rows = report.keys.map((k) => [
-    `${k.name === null ? '(unnamed)' : md(k.name)}${k.disabled ? ' (disabled)' : ''}`,
+    `${k.name === null ? '(unnamed)' : mdName(k.name)}${k.disabled ? ' (disabled)' : ''}`,
     k.label === null ? '' : md(k.label),
     formatUsd(k.usage.today),
     formatUsd(k.usage.week),

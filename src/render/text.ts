@@ -26,6 +26,11 @@ export interface TextOptions {
 
 /* Every string from outside (a server's names and labels) passes through `shown` where it is printed. */
 
+/** A name that is nothing but controls or escapes is still a row: say so rather than print a blank. */
+function shownName(name: string): string {
+  return shown(name) || '(no printable name)';
+}
+
 const FOOTNOTE = '* indicates live totals that may not yet appear in model breakdowns.';
 
 /** The "💰 OpenRouter Usage" block, in the original script's format, with every gap said in words. */
@@ -151,10 +156,10 @@ function breakdownLines(report: Report, options: TextOptions): string[] {
 type Row = { name: string } & Pick<GroupTotals, 'usage' | 'byokUsage' | 'requests'> & Partial<GroupTotals>;
 
 function breakdownRows(b: Breakdown, by: 'model' | 'provider' | 'day', fullNames: boolean): Row[] {
-  if (by === 'provider') return b.providers.map((p) => ({ ...p, name: shown(p.provider) }));
+  if (by === 'provider') return b.providers.map((p) => ({ ...p, name: shownName(p.provider) }));
   if (by === 'day') return b.daily.map((d) => ({ name: d.date, usage: d.usage, requests: d.requests, byokUsage: 0 }));
   const names = displayNames(b.models.map((m) => m.model));
-  return b.models.map((m) => ({ ...m, name: shown(fullNames ? m.model : (names.get(m.model) ?? m.model)) }));
+  return b.models.map((m) => ({ ...m, name: shownName(fullNames ? m.model : (names.get(m.model) ?? m.model)) }));
 }
 
 function bulletLines(rows: readonly Row[], top: number, chalk: ChalkInstance): string[] {
