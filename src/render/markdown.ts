@@ -15,9 +15,13 @@ function mdName(name: string): string {
   return md(name) || '(no printable name)';
 }
 
-/** A table cell of the tool's own text, or of text already passed through `md`. */
+/**
+ * A table cell of the tool's own text, or of text already passed through `md` (whose pipes are
+ * escaped already: escaping them again would turn `\|` into a backslash and a live boundary). A pipe
+ * left bare is escaped here as a safety net, and line breaks would end the row.
+ */
 function cell(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ');
+  return text.replace(/(?<!\\)\|/g, '\\|').replace(/[\r\n]+/g, ' ');
 }
 
 function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string[] {
