@@ -85,7 +85,7 @@ export class HttpClient {
     } else {
       // Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY like curl does, from the run's environment.
       const proxy = options.proxy ?? { httpProxy: '', httpsProxy: '', noProxy: '' };
-      this.#agent = new EnvHttpProxyAgentClass({ ...timeouts, connect: { timeout: options.timeoutMs }, ...proxy, clientFactory: proxyClient });
+      this.#agent = new EnvHttpProxyAgentClass({ ...timeouts, connect: { timeout: options.timeoutMs }, ...proxy, clientFactory: proxyClient(timeouts) });
     }
   }
 
@@ -137,13 +137,16 @@ export class HttpClient {
   async #attempt(url: URL, path: string, key: string): Promise<Attempt> {
     let response: Dispatcher.ResponseData;
     try {
-      response = await request.call(this.#agent, {
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: 'GET',
-        signal: this.#deadline.signal,
-        headers: { authorization: `Bearer ${key}`, accept: 'application/json', 'user-agent': this.#options.userAgent },
-      });
+      response = await untilAborted(
+        request.call(this.#agent, {
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: 'GET',
+          signal: this.#deadline.signal,
+          headers: { authorization: `Bearer ${key}`, accept: 'application/json', 'user-agent': this.#options.userAgent },
+        }),
+        this.#deadline.signal,
+      );
     } catch (error) {
       return { ok: false, error };
     }
@@ -192,28 +195,58 @@ export class HttpClient {
 }
 
 /**
- * The connection pool to a proxy, with one change: a CONNECT the proxy hangs up on fails the request
- * as `UND_ERR_PROXY`. undici reports it as a socket error, which its client takes for a recoverable
- * one and answers by connecting again at once, forever: tens of thousands of connections in seconds,
- * deaf to the deadline and Ctrl-C. As a failure of its own, it is one attempt of our retry loop.
+ * The connection pool to a proxy, with two changes. A CONNECT the proxy hangs up on fails the
+ * request as `UND_ERR_PROXY`: undici reports it as a socket error, which its client takes for a
+ * recoverable one and answers by connecting again at once, forever (tens of thousands of
+ * connections in seconds, deaf to the deadline and Ctrl-C); as a failure of its own, it is one
+ * attempt of our retry loop. And a CONNECT gets the same per-attempt timeouts as a request, where
+ * undici's default would wait 300 s for a proxy that never answers.
  */
-function proxyClient(origin: URL, options: object): Dispatcher {
-  const pool = new PoolClass(origin, options);
-  const connect = pool.connect.bind(pool);
-  Object.assign(pool, {
-    connect: async (params: Dispatcher.ConnectOptions) => {
-      try {
-        return await connect(params);
-      } catch (error) {
-        const code = errorCode(error);
-        if (code === undefined || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') {
-          throw Object.assign(new Error('the proxy closed the connection', { cause: error }), { code: 'UND_ERR_PROXY' });
+function proxyClient(timeouts: { headersTimeout: number; bodyTimeout: number }): (origin: URL, options: object) => Dispatcher {
+  return (origin, options) => {
+    const pool = new PoolClass(origin, { ...options, ...timeouts });
+    const connect = pool.connect.bind(pool);
+    Object.assign(pool, {
+      connect: async (params: Dispatcher.ConnectOptions) => {
+        try {
+          return await connect(params);
+        } catch (error) {
+          const code = errorCode(error);
+          if (code === undefined || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') {
+            throw Object.assign(new Error('the proxy closed the connection', { cause: error }), { code: 'UND_ERR_PROXY' });
+          }
+          throw error;
         }
-        throw error;
-      }
-    },
+      },
+    });
+    return pool;
+  };
+}
+
+/**
+ * undici settles an aborted request only once it has a connection; one stuck before that (a proxy
+ * that never answers) would outlive the deadline and Ctrl-C. The attempt ends when the signal says
+ * so, whatever undici is still waiting for (the client is destroyed with the run).
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(asError(signal.reason));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(asError(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   });
-  return pool;
 }
 
 /** `localhost` is this machine: answered here, never by a resolver (see config.ts, loopbackAddress). */
