@@ -19,8 +19,8 @@ import type { Responses } from './report.js';
  * and counts as a miss), a directory another user could write to is not used at all, and files are
  * never opened through a link someone planted.
  *
- * Wiring (src/commands/answers.ts): `openCache({ env: io.env, uid: io.uid, identity })` once per run;
- * its `warning`, if any, joins the run's warnings; then `cache?.read()` and `cache?.write(entry)`.
+ * Used by src/commands/answers.ts: `openCache({ env: io.env, uid: io.uid, identity })` once per run,
+ * its `warning` said once, then `cache?.read()` and `cache?.write(entry)` in src/fetch-live.ts.
  */
 export interface CacheEntry {
   version: 1;
@@ -248,25 +248,6 @@ export function openCache(options: { env: Env; uid: number | undefined; identity
     cache: { path, read: () => readCacheEntry(path, options.uid), write: (entry) => writeCacheEntry(path, entry) },
     warning: undefined,
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The calls src/live.ts makes today. They validate and write safely, but check no owner: they are
-// kept until live.ts switches to openCache, which does.
-
-/** @deprecated Use openCache(...).cache.read(). */
-export function readCache(path: string): CacheEntry | undefined {
-  return readCacheEntry(path, undefined);
-}
-
-/** @deprecated Use openCache(...).cache.write(entry). */
-export function writeCache(path: string, entry: CacheEntry): void {
-  try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  } catch {
-    return;
-  }
-  writeCacheEntry(path, entry);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,8 +2,7 @@
  * Days travel as `YYYY-MM-DD` strings, and a server can send one that is no day at all:
  * `2026-11-00` or `2026-02-30` parse (Date rolls them over into a neighbouring month) and would be
  * counted in a model's total but land in no day of the series. A row with such a date is invalid.
- *
- * Wiring: in the /activity row schema, `date: string().check(refine((d) => leadingCalendarDate(d) !== undefined))`.
+ * The /activity row schema (src/api/schemas.ts) checks every date with `leadingCalendarDate`.
  */
 
 /** True only for a real day of the proleptic Gregorian calendar, written exactly `YYYY-MM-DD`. */

@@ -1,4 +1,5 @@
 import type { LookupAddress } from 'node:dns';
+import { setMaxListeners } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import type { Dispatcher } from 'undici';
 import connect from 'undici/lib/api/api-connect.js';
@@ -20,6 +21,9 @@ export interface ProxySettings {
   httpsProxy: string;
   noProxy: string;
 }
+
+/** Listeners the run's signal may hold: two per request in flight, with room for a large account. */
+const MAX_IN_FLIGHT_LISTENERS = 200;
 
 export interface HttpOptions {
   baseUrl: string;
@@ -73,6 +77,10 @@ export class HttpClient {
     this.#deadlineTimer = setTimeout(expire, Math.max(0, options.deadlineAt - Date.now()));
     // Sockets and retry waits keep the process alive while there is work; the deadline alone must not.
     this.#deadlineTimer.unref();
+    // Every request in flight listens on the run's one signal (undici, and the wait for an answer):
+    // /key, /credits, /activity, every workspace's /keys and analytics' discovery and queries go
+    // together, past Node's default of 10 listeners, which would print a leak warning on stderr.
+    setMaxListeners(MAX_IN_FLIGHT_LISTENERS, this.#deadline.signal);
     const { signal } = options;
     if (signal?.aborted) this.#deadline.abort(signal.reason);
     else signal?.addEventListener('abort', () => this.#deadline.abort(signal.reason), { once: true });
@@ -85,7 +93,7 @@ export class HttpClient {
     } else {
       // Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY like curl does, from the run's environment.
       const proxy = options.proxy ?? { httpProxy: '', httpsProxy: '', noProxy: '' };
-      this.#agent = new EnvHttpProxyAgentClass({ ...timeouts, connect: { timeout: options.timeoutMs }, ...proxy, clientFactory: proxyClient });
+      this.#agent = new EnvHttpProxyAgentClass({ ...timeouts, connect: { timeout: options.timeoutMs }, ...proxy, clientFactory: proxyClient(timeouts) });
     }
   }
 
@@ -150,19 +158,22 @@ export class HttpClient {
   async #attempt(method: 'GET' | 'POST', url: URL, path: string, key: string, body: string | undefined): Promise<Attempt> {
     let response: Dispatcher.ResponseData;
     try {
-      response = await request.call(this.#agent, {
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method,
-        signal: this.#deadline.signal,
-        headers: {
-          authorization: `Bearer ${key}`,
-          accept: 'application/json',
-          'user-agent': this.#options.userAgent,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body }),
-      });
+      response = await untilAborted(
+        request.call(this.#agent, {
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method,
+          signal: this.#deadline.signal,
+          headers: {
+            authorization: `Bearer ${key}`,
+            accept: 'application/json',
+            'user-agent': this.#options.userAgent,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body }),
+        }),
+        this.#deadline.signal,
+      );
     } catch (error) {
       return { ok: false, error };
     }
@@ -211,28 +222,58 @@ export class HttpClient {
 }
 
 /**
- * The connection pool to a proxy, with one change: a CONNECT the proxy hangs up on fails the request
- * as `UND_ERR_PROXY`. undici reports it as a socket error, which its client takes for a recoverable
- * one and answers by connecting again at once, forever: tens of thousands of connections in seconds,
- * deaf to the deadline and Ctrl-C. As a failure of its own, it is one attempt of our retry loop.
+ * The connection pool to a proxy, with two changes. A CONNECT the proxy hangs up on fails the
+ * request as `UND_ERR_PROXY`: undici reports it as a socket error, which its client takes for a
+ * recoverable one and answers by connecting again at once, forever (tens of thousands of
+ * connections in seconds, deaf to the deadline and Ctrl-C); as a failure of its own, it is one
+ * attempt of our retry loop. And a CONNECT gets the same per-attempt timeouts as a request, where
+ * undici's default would wait 300 s for a proxy that never answers.
  */
-function proxyClient(origin: URL, options: object): Dispatcher {
-  const pool = new PoolClass(origin, options);
-  const connect = pool.connect.bind(pool);
-  Object.assign(pool, {
-    connect: async (params: Dispatcher.ConnectOptions) => {
-      try {
-        return await connect(params);
-      } catch (error) {
-        const code = errorCode(error);
-        if (code === undefined || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') {
-          throw Object.assign(new Error('the proxy closed the connection', { cause: error }), { code: 'UND_ERR_PROXY' });
+function proxyClient(timeouts: { headersTimeout: number; bodyTimeout: number }): (origin: URL, options: object) => Dispatcher {
+  return (origin, options) => {
+    const pool = new PoolClass(origin, { ...options, ...timeouts });
+    const connect = pool.connect.bind(pool);
+    Object.assign(pool, {
+      connect: async (params: Dispatcher.ConnectOptions) => {
+        try {
+          return await connect(params);
+        } catch (error) {
+          const code = errorCode(error);
+          if (code === undefined || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') {
+            throw Object.assign(new Error('the proxy closed the connection', { cause: error }), { code: 'UND_ERR_PROXY' });
+          }
+          throw error;
         }
-        throw error;
-      }
-    },
+      },
+    });
+    return pool;
+  };
+}
+
+/**
+ * undici settles an aborted request only once it has a connection; one stuck before that (a proxy
+ * that never answers) would outlive the deadline and Ctrl-C. The attempt ends when the signal says
+ * so, whatever undici is still waiting for (the client is destroyed with the run).
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(asError(signal.reason));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(asError(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   });
-  return pool;
 }
 
 /** `localhost` is this machine: answered here, never by a resolver (see config.ts, loopbackAddress). */

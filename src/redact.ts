@@ -7,10 +7,10 @@ import { escapeSequenceLength } from './sanitize.js';
  * letter case, %-encoded, split by control characters, escape sequences, invisible characters or
  * line breaks, and also when only a piece of it (12 characters or more) appears.
  *
- * Wiring: build one redactor per run from the keys in use, `createRedactor([apiKey, mgmtKey])`, and
- * pass every string that leaves the process through it: each stderr line, the whole stdout text,
- * and for JSON the report object itself (`redactStrings`) before JSON.stringify, because JSON
- * escapes a control character into text the redactor could no longer see through.
+ * Where: src/edge.ts builds one redactor per run from the keys in use and passes every write through
+ * it, stdout and stderr alike; commands also redact the report model itself (`redactStrings`) before
+ * rendering, because JSON escapes a control character into text the redactor could no longer see
+ * through, and a table laid out before redaction would lose its alignment.
  */
 
 export type Redactor = (text: string) => string;

@@ -4,9 +4,9 @@
  * a spreadsheet runs formulas and a markdown viewer loads images. JSON output keeps the original
  * strings, because JSON escapes control characters itself.
  *
- * Wiring: `sanitize` for every foreign string in the text, oneline and keys views and on stderr;
- * `csvCell` instead of a bare RFC 4180 quoter for every CSV cell; `markdownText` for every foreign
- * string in markdown (it sanitises first, so do not sanitise twice: the escapes would be doubled).
+ * Where: `sanitize` for every foreign string in the text and keys views and --watch, and for every
+ * stderr line (src/edge.ts); `csvCell` for every CSV cell; `markdownText` for every foreign string in
+ * markdown (it sanitises first, so do not sanitise twice: the escapes would be doubled).
  */
 
 /** Long enough for any model, provider or key name, short enough that a padded one cannot flood a screen. */

@@ -123,6 +123,8 @@ describe('hostile strings in every field of every endpoint', () => {
     expect(text.stdout).toContain('• ![x](http://e/b.png): $');
     expect(text.stdout).toContain('• line Total: $0.00: $');
     expect(text.stdout).toContain('• gpttxt.exe: $');
+    // A name made of nothing but an escape sequence still names its row.
+    expect(text.stdout).toContain('• (no printable name): $');
     const markdown = await runCli(['--format', 'markdown', '--top', '0', '--full-names'], { env: env() });
     expect(markdown.stdout).toContain('| \\!\\[x\\]\\(http://e/b.png\\) | $');
     expect(markdown.stdout).toContain('| a\\|b | $');
@@ -235,6 +237,51 @@ describe('options anywhere', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(s.requestsTo('/keys').length).toBeGreaterThan(0);
+  });
+});
+
+describe('credentials files and keys, through the CLI', () => {
+  test('a FIFO named with --credentials-file: exit 2 at once, one line', async () => {
+    const sandbox = await makeSandbox();
+    try {
+      const { execFileSync } = await import('node:child_process');
+      execFileSync('mkfifo', [join(sandbox.cwd, 'pipe.env')]);
+      const result = await runCli(['--credentials-file', 'pipe.env'], { sandbox, env: { OPENROUTER_BASE_URL: s.url }, killAfterMs: 5000 });
+      expect(result.timedOut).toBe(false);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        `openrouter-usage: cannot read credentials file ${join(sandbox.cwd, 'pipe.env')}: is a FIFO (named pipe), not a regular file\n`,
+      );
+    } finally {
+      await sandbox.cleanup();
+    }
+  });
+
+  test('./credentials.env linked to /dev/zero while the keys come from the environment: one warning, the report', async () => {
+    const sandbox = await makeSandbox();
+    try {
+      symlinkSync('/dev/zero', join(sandbox.cwd, 'credentials.env'));
+      const result = await runCli(['--format', 'oneline'], { sandbox, env: env({ OPENROUTER_MGMT_KEY: '' }), killAfterMs: 5000 });
+      expect(result.code).toBe(0);
+      expect(result.stdout.startsWith('OR $')).toBe(true);
+      expect(result.stderr).toBe(`warning: ignoring credentials file ${join(sandbox.cwd, 'credentials.env')}: is a device, not a regular file\n`);
+    } finally {
+      await sandbox.cleanup();
+    }
+  });
+
+  test.each([
+    ['OPENROUTER_API_KEY', `${API_KEY}\u00e9`],
+    ['OPENROUTER_MGMT_KEY', `${MGMT_KEY.slice(0, 20)} ${MGMT_KEY.slice(20)}`],
+    ['OPENROUTER_API_KEY', `${API_KEY}\u001b[2J`],
+  ])('%s holding a character a header cannot carry: exit 2 naming it, the value never echoed', async (name, value) => {
+    const result = await runCli([], { env: env({ [name]: value }) });
+    expectCleanRun(result, SECRETS);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `openrouter-usage: ${name} contains a character an HTTP header cannot carry (in the environment); a key is printable ASCII without spaces\n`,
+    );
+    expect(s.requests).toEqual([]);
   });
 });
 

@@ -24,6 +24,9 @@ let proxyUrl: string;
 let dropper: TcpServer;
 let dropperUrl: string;
 let dropped = 0;
+/** A "proxy" that accepts every connection and never says a word. */
+let mute: TcpServer;
+let muteUrl: string;
 /** CONNECT targets asked of the proxy, and plain (forwarding) requests it refused. */
 const tunnels: string[] = [];
 const forwarded: string[] = [];
@@ -74,7 +77,9 @@ beforeAll(async () => {
     socket.on('error', () => undefined);
     socket.destroy();
   });
-  for (const server of [tlsFront, proxy, dropper]) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  mute = createTcpServer((socket) => track(socket));
+  for (const server of [tlsFront, proxy, dropper, mute]) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  muteUrl = `http://127.0.0.1:${portOf(mute)}`;
   tlsPort = portOf(tlsFront);
   proxyUrl = `http://127.0.0.1:${portOf(proxy)}`;
   dropperUrl = `http://127.0.0.1:${portOf(dropper)}`;
@@ -82,7 +87,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of sockets) s.destroy();
-  for (const server of [tlsFront, proxy, dropper]) await new Promise<void>((resolve) => server.close(() => resolve()));
+  for (const server of [tlsFront, proxy, dropper, mute]) await new Promise<void>((resolve) => server.close(() => resolve()));
   await standIn.close();
 });
 
@@ -173,6 +178,35 @@ describe('proxies', () => {
     expectCleanRun(result, SECRETS);
     expect([result.code, result.stderr]).toEqual([5, expect.stringMatching(/^openrouter-usage: \/key: /)]);
     expect(dropped).toBeLessThanOrEqual(8);
+  });
+
+  test('a proxy that accepts and never answers the CONNECT: each attempt times out, exit 5 within the deadline', async () => {
+    const result = await runCli(['--timeout', '0.5', '--deadline', '8'], {
+      env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_BASE_URL: BASE_URL, HTTPS_PROXY: muteUrl },
+    });
+    expectCleanRun(result, SECRETS);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(/^openrouter-usage: \/key: /);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('Ctrl-C ends the run while a proxy holds the CONNECT unanswered: exit 130 at once', async () => {
+    const result = await runCli(['--timeout', '20', '--deadline', '60'], {
+      env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_BASE_URL: BASE_URL, HTTPS_PROXY: muteUrl },
+      killAfterMs: 400,
+    });
+    expect(result.timedOut).toBe(true);
+    expect(result.code).toBe(130);
+    expect(result.stderr).toBe('openrouter-usage: interrupted\n');
+  });
+
+  test('the deadline ends the run while a proxy holds the CONNECT unanswered: exit 5, one line', async () => {
+    const result = await runCli(['--timeout', '20', '--deadline', '1'], {
+      env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_BASE_URL: BASE_URL, HTTPS_PROXY: muteUrl },
+    });
+    expect(result.timedOut).toBe(false);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toBe("openrouter-usage: /key: no complete answer within the run's deadline; giving up\n");
   });
 
   test('Ctrl-C ends the run while a proxy drops every connection: exit 130', async () => {

@@ -80,7 +80,7 @@ function keyLines(report: KeysReport): Line[] {
   const keyLine = (k: KeyRow): Line => ({
     kind: 'key',
     workspace: k.workspace ? sanitize(k.workspace.name, 80) : '-',
-    name: `${sanitize(k.name ?? '(unnamed)', 200)}${k.disabled ? ' (disabled)' : ''}`,
+    name: `${k.name === null ? '(unnamed)' : sanitize(k.name, 200) || '(no printable name)'}${k.disabled ? ' (disabled)' : ''}`,
     label: sanitize(k.label ?? '-', 80),
     today: formatUsd(k.usage.today),
     week: formatUsd(k.usage.week),

@@ -11,9 +11,18 @@ import { markdownText as md } from '../sanitize.js';
  * table cell. The tool's own text (figures, headings) needs no escaping.
  */
 
-/** A table cell of the tool's own text, or of text already passed through `md`. */
+/** A name that is nothing but controls or escapes is still a row: say so rather than print a blank. */
+function mdName(name: string): string {
+  return md(name) || '(no printable name)';
+}
+
+/**
+ * A table cell of the tool's own text, or of text already passed through `md` (whose pipes are
+ * escaped already: escaping them again would turn `\|` into a backslash and a live boundary). A pipe
+ * left bare is escaped here as a safety net, and line breaks would end the row.
+ */
 function cell(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ');
+  return text.replace(/(?<!\\)\|/g, '\\|').replace(/[\r\n]+/g, ' ');
 }
 
 function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string[] {
@@ -103,10 +112,10 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
       : by === 'day'
         ? v.daily.map((d) => [d.date, formatUsd(d.usage), formatCount(d.requests)])
         : (by === 'workspace'
-            ? (v.workspaces ?? []).map((w) => ({ ...w, name: md(w.workspace.name) }))
+            ? (v.workspaces ?? []).map((w) => ({ ...w, name: mdName(w.workspace.name) }))
             : by === 'provider'
-              ? v.providers.map((p) => ({ ...p, name: md(p.provider) }))
-              : v.models.map((m) => ({ ...m, name: md(options.fullNames ? m.model : (names.get(m.model) ?? m.model)) }))
+              ? v.providers.map((p) => ({ ...p, name: mdName(p.provider) }))
+              : v.models.map((m) => ({ ...m, name: mdName(options.fullNames ? m.model : (names.get(m.model) ?? m.model)) }))
           )
             .slice(0, options.top === 0 ? undefined : options.top)
             .map((i) => [i.name, formatUsd(i.usage), formatCount(i.requests)]);
@@ -137,7 +146,7 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
 export function renderKeysMarkdown(report: KeysReport): string {
   const byWorkspace = report.byWorkspace && report.workspaces !== null;
   const keyRow = (k: KeysReport['keys'][number]): string[] => [
-    `${k.name === null ? '(unnamed)' : md(k.name)}${k.disabled ? ' (disabled)' : ''}`,
+    `${k.name === null ? '(unnamed)' : mdName(k.name)}${k.disabled ? ' (disabled)' : ''}`,
     ...(byWorkspace ? [k.workspace ? md(k.workspace.name) : ''] : []),
     k.label === null ? '' : md(k.label),
     formatUsd(k.usage.today),

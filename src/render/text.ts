@@ -25,7 +25,12 @@ export interface TextOptions {
   timeZone?: string | undefined;
 }
 
-/* Every string from outside (a server's names and labels) passes through `shown` where it is printed. */
+/* Every string from outside (a server's names and labels) passes through `sanitize` where it is printed. */
+
+/** A name that is nothing but controls or escapes is still a row: say so rather than print a blank. */
+function shownName(name: string): string {
+  return sanitize(name) || '(no printable name)';
+}
 
 const FOOTNOTE = '* indicates live totals that may not yet appear in model breakdowns.';
 
@@ -250,12 +255,12 @@ type Row = { name: string } & Pick<GroupTotals, 'usage' | 'byokUsage' | 'request
 
 function breakdownRows(b: ReportBreakdown, by: GroupBy, fullNames: boolean): Row[] {
   // Key and workspace names are foreign text too; time buckets are this tool's own labels.
-  if (b.groups && b.groups.by === by) return b.groups.items.map((g) => ({ ...g, name: sanitize(g.name) }));
-  if (by === 'workspace') return (b.workspaces ?? []).map((w) => ({ ...w, name: sanitize(w.workspace.name, 80) }));
-  if (by === 'provider') return b.providers.map((p) => ({ ...p, name: sanitize(p.provider) }));
+  if (b.groups && b.groups.by === by) return b.groups.items.map((g) => ({ ...g, name: shownName(g.name) }));
+  if (by === 'workspace') return (b.workspaces ?? []).map((w) => ({ ...w, name: shownName(w.workspace.name) }));
+  if (by === 'provider') return b.providers.map((p) => ({ ...p, name: shownName(p.provider) }));
   if (by === 'day') return b.daily.map((d) => ({ name: d.date, usage: d.usage, requests: d.requests, byokUsage: 0 }));
   const names = displayNames(b.models.map((m) => m.model));
-  return b.models.map((m) => ({ ...m, name: sanitize(fullNames ? m.model : (names.get(m.model) ?? m.model)) }));
+  return b.models.map((m) => ({ ...m, name: shownName(fullNames ? m.model : (names.get(m.model) ?? m.model)) }));
 }
 
 function bulletLines(rows: readonly Row[], top: number, chalk: ChalkInstance): string[] {
