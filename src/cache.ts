@@ -3,6 +3,7 @@ import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameS
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { array, boolean, int, literal, nonnegative, object, optional, refine, string, union, type ZodMiniType } from 'zod/mini';
+import { analyticsOutcomeSchema } from './api/analytics.js';
 import { activitySchema, creditsSchema, keyListSchema, keySchema, workspaceSchema } from './api/schemas.js';
 import type { WorkspaceCache } from './api/workspaces.js';
 import type { WorkspacesAnswer } from './insights/workspaces.js';
@@ -54,6 +55,7 @@ export const RESPONSE_PART_SCHEMAS = {
   keys: cachedOutcome(keyListSchema.shape.data),
   workspaces: optional(cachedOutcome(WORKSPACES_ANSWER_SCHEMA)),
   workspace: optional(workspaceSchema),
+  analytics: optional(analyticsOutcomeSchema),
 };
 
 /** The schema of a whole cache file holding the given parts. */
@@ -124,7 +126,7 @@ export function readCacheEntry(path: string, uid: number | undefined): CacheEntr
 }
 
 /** The text of a cache file we may trust (see readCacheEntry); undefined, and the file removed when it is not ours, otherwise. */
-function readTrustedText(path: string, uid: number | undefined): string | undefined {
+export function readTrustedText(path: string, uid: number | undefined): string | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
@@ -176,7 +178,7 @@ function readAtMost(fd: number, limit: number): string | undefined {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function discard(path: string): void {
+export function discard(path: string): void {
   try {
     unlinkSync(path);
   } catch {
@@ -192,7 +194,7 @@ function discard(path: string): void {
  */
 export function writeCacheEntry(
   path: string,
-  entry: CacheEntry | WorkspacesEntry,
+  entry: CacheEntry | WorkspacesEntry | { version: 1; fetchedAt: string; meta: unknown },
   temporaryName: () => string = () => randomBytes(12).toString('hex'),
 ): boolean {
   const temporary = join(dirname(path), `.${basename(path)}.${temporaryName()}.tmp`);
@@ -220,7 +222,7 @@ export function writeCacheEntry(
 
 /** Only complete answers are cached: a part that failed would otherwise stay failed for the cache's life. */
 export function isCacheable(responses: Responses): boolean {
-  return [responses.credits, responses.activity, responses.keys, responses.workspaces].every((outcome) => outcome?.status !== 'failed');
+  return [responses.credits, responses.activity, responses.keys, responses.workspaces, responses.analytics].every((outcome) => outcome?.status !== 'failed');
 }
 
 export interface OpenedCache {

@@ -1,6 +1,6 @@
 import type { KeysReport } from './keys-report.js';
 import type { Report } from './report.js';
-import { alertSentence, gapSentence } from './render/sentences.js';
+import { alertSentence, crossCheckSentence, gapSentence } from './render/sentences.js';
 
 /**
  * The --json documents: a contract for scripts (README, "JSON output"). These types are the
@@ -61,7 +61,11 @@ export interface JsonDocument {
   fetchedAt: string;
   demo: boolean;
   key: JsonKey;
-  /** Sum of every key's live counters (/keys, every workspace); null without a management key or when /keys failed. */
+  /**
+   * The account's live spend: from the analytics API (`source: "analytics"`: every key of every
+   * workspace, deleted ones too), else the sum of every key's live counters (/keys, every workspace);
+   * null without a management key or when both failed.
+   */
   account: {
     usage: JsonPeriods;
     byokUsage: JsonPeriods;
@@ -73,6 +77,11 @@ export interface JsonDocument {
     workspace: JsonWorkspaceRef | null;
     /** Each workspace's share of the totals; null when /workspaces gave no list or --workspace chose one. */
     workspaces: (JsonWorkspaceRef & { usage: JsonPeriods; byokUsage: JsonPeriods; keys: number; disabledKeys: number })[] | null;
+    source: 'analytics' | 'keys';
+    /** With analytics: the /keys sum beside it (null otherwise, or when /keys failed). */
+    listedKeys: JsonPeriods | null;
+    /** With analytics, when the month differs from the /keys sum by more than a cent: by how much and why. */
+    crossCheck: { difference: number; message: string } | null;
   } | null;
   credits: { total: number; used: number; remaining: number } | null;
   models: {
@@ -80,13 +89,27 @@ export interface JsonDocument {
     from: string;
     to: string;
     scope: 'account' | 'key';
+    /** `analytics`: today included, live; `activity`: completed UTC days only. */
+    source: 'analytics' | 'activity';
     /** The --workspace the breakdown is limited to. */
     workspace: JsonWorkspaceRef | null;
     items: ({ model: string } & JsonGroupTotals)[];
   } | null;
+  /** Null also when the window reaches past the 31 days analytics keeps providers for. */
   providers: ({ provider: string } & JsonGroupTotals)[] | null;
   /** The window summed per workspace (`--by workspace`); null otherwise or with `models`. */
   workspaces: ({ workspace: JsonWorkspaceRef } & JsonGroupTotals)[] | null;
+  /** --by key, workspace, week, month or hour: that grouping (time buckets oldest first); null otherwise. */
+  groups: { by: string; items: ({ name: string } & JsonGroupTotals)[] } | null;
+  /** The month-end projection (analytics only). */
+  forecast: {
+    monthToDate: number;
+    dailyAverage: number;
+    projectedMonth: number;
+    basis: { source: 'analytics'; averageDays: number; daysLeft: number };
+  } | null;
+  /** Whether the analytics API served the report, and why not. */
+  analytics: { status: 'used' | 'unavailable' | 'failed' | 'needs-management-key' | 'not-asked'; reason: string | null };
   daily: { date: string; usage: number; requests: number }[] | null;
   trend: { min: number; max: number; average: number } | null;
   runway: JsonRunway | null;
@@ -161,6 +184,9 @@ export function toJsonDocument(report: Report): JsonDocument {
                 keys: w.keys,
                 disabledKeys: w.disabledKeys,
               })),
+            source: account.value.source ?? 'keys',
+            listedKeys: account.value.listedKeys ? periods(account.value.listedKeys) : null,
+            crossCheck: crossCheckOf(account.value),
           }
         : null,
     credits: credits.status === 'ok' ? { total: credits.value.total, used: credits.value.used, remaining: credits.value.remaining } : null,
@@ -169,11 +195,15 @@ export function toJsonDocument(report: Report): JsonDocument {
       from: breakdown.from,
       to: breakdown.to,
       scope: breakdown.scope,
+      source: breakdown.source ?? 'activity',
       workspace: breakdown.workspace ? ref(breakdown.workspace) : null,
       items: breakdown.models.map((m) => ({ model: m.model, ...groupTotals(m) })),
     },
-    providers: breakdown && breakdown.providers.map((p) => ({ provider: p.provider, ...groupTotals(p) })),
+    providers: breakdown && breakdown.providersKnown !== false ? breakdown.providers.map((p) => ({ provider: p.provider, ...groupTotals(p) })) : null,
     workspaces: breakdown?.workspaces ? breakdown.workspaces.map((w) => ({ workspace: ref(w.workspace), ...groupTotals(w) })) : null,
+    groups: breakdown?.groups ? { by: breakdown.groups.by, items: breakdown.groups.items.map((g) => ({ name: g.name, ...groupTotals(g) })) } : null,
+    forecast: report.forecast && { ...report.forecast, basis: { ...report.forecast.basis } },
+    analytics: { ...report.analytics },
     daily: breakdown && breakdown.daily.map((d) => ({ date: d.date, usage: d.usage, requests: d.requests })),
     trend: breakdown && { min: breakdown.trend.min, max: breakdown.trend.max, average: breakdown.trend.average },
     runway: report.runway && { ...report.runway },
@@ -182,6 +212,12 @@ export function toJsonDocument(report: Report): JsonDocument {
     alerts: report.alerts.map((a) => ({ threshold: a.threshold, limit: a.limit, actual: a.actual, by: a.by, message: alertSentence(a) })),
     warnings: report.warnings.map((w) => ({ source: w.source, message: w.message })),
   };
+}
+
+function crossCheckOf(account: Parameters<typeof crossCheckSentence>[0]): { difference: number; message: string } | null {
+  const message = crossCheckSentence(account);
+  if (!message || !account.listedKeys) return null;
+  return { difference: Math.round((account.usage.month - account.listedKeys.month) * 1e9) / 1e9, message };
 }
 
 export interface JsonKeysDocument {

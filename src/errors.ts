@@ -16,8 +16,19 @@ export const ExitCode = {
   interrupted: 130,
 } as const;
 
-export type FailureKind =
-  'usage' | 'config' | 'key-rejected' | 'rate-limited' | 'network' | 'timeout' | 'http-status' | 'invalid-response' | 'aborted' | 'internal';
+export const FAILURE_KINDS = [
+  'usage',
+  'config',
+  'key-rejected',
+  'rate-limited',
+  'network',
+  'timeout',
+  'http-status',
+  'invalid-response',
+  'aborted',
+  'internal',
+] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 const exitCodes: Record<FailureKind, number> = {
   usage: ExitCode.usage,

@@ -1,3 +1,4 @@
+import { openMetaCache } from './analytics-cache.js';
 import type { NamedKey } from './api/client.js';
 import type { KeyListItem, Workspace } from './api/schemas.js';
 import { startAccountKeys, type WorkspaceCache } from './api/workspaces.js';
@@ -7,6 +8,7 @@ import { configWarnings } from './commands/output.js';
 import { CliError } from './errors.js';
 import { gatherResponses } from './gather.js';
 import { HttpClient } from './http.js';
+import { planAnalytics } from './insights/window.js';
 import type { WorkspacesAnswer } from './insights/workspaces.js';
 import type { Io } from './io.js';
 import type { CliOptions, CommonOptions } from './options.js';
@@ -32,6 +34,9 @@ export async function fetchReportAnswers(settings: LiveSettings, options: CliOpt
   const { credentials } = settings;
   const accountKey = credentials.mgmtKey ?? credentials.apiKey;
   const workspaceCache = workspaceCacheFor(accountKey?.value, settings.baseUrl, options.cache === 0, io, warnings);
+  // A window analytics cannot serve is a usage error before any request leaves.
+  const plan = options.demo ? undefined : planAnalytics(new Date(started), options);
+  const metaCache = (key: NamedKey) => openMetaCache({ env: io.env, uid: io.uid, key: key.value, baseUrl: settings.baseUrl, now: () => io.now() });
   const http = client(options, settings.baseUrl, signal, io);
   try {
     const gathered = await gatherResponses(http, credentials, {
@@ -39,6 +44,7 @@ export async function fetchReportAnswers(settings: LiveSettings, options: CliOpt
       workspace: options.workspace,
       byWorkspace: options.by === 'workspace',
       workspaceCache,
+      analytics: plan && { plan, metaCache },
     });
     // Lets the keep-alive sockets go, so the process ends as soon as the report is written.
     await http.close();

@@ -1,3 +1,4 @@
+import { fetchAnalytics, type AnalyticsOutcome, type AnalyticsPlan, type MetaCache } from './api/analytics.js';
 import { fetchActivity, fetchCredits, fetchKey, type NamedKey } from './api/client.js';
 import type { ActivityRow, CreditsData, KeyData, KeyListItem, Workspace } from './api/schemas.js';
 import { startAccountKeys, type WorkspaceCache } from './api/workspaces.js';
@@ -17,6 +18,12 @@ export interface GatherOptions {
   byWorkspace?: boolean | undefined;
   /** The day-long cache of the workspace list. */
   workspaceCache?: WorkspaceCache | undefined;
+  /**
+   * The analytics questions of this report and where discovery is cached (per key); absent, or with
+   * --scope key or --workspace, analytics is not asked. It leaves with /activity, its fallback: no
+   * round trip more.
+   */
+  analytics?: { plan: AnalyticsPlan; metaCache: (key: NamedKey) => MetaCache | undefined } | undefined;
 }
 
 /**
@@ -89,16 +96,23 @@ export async function gatherResponses(
       );
     });
 
-  const [keyData, creditsOutcome, activityOutcome, keysOutcome, workspacesOutcome, workspace] = await Promise.all([
+  const asked = direct ? options.analytics : undefined;
+  const analytics: Promise<AnalyticsOutcome | undefined> = asked
+    ? accountKey.then((k) => (k ? fetchAnalytics(http, k, asked.plan, asked.metaCache(k)) : needsManagementKey()))
+    : Promise.resolve(undefined);
+
+  const [keyData, creditsOutcome, activityOutcome, keysOutcome, workspacesOutcome, workspace, analyticsOutcome] = await Promise.all([
     key,
     credits,
     activity,
     keys,
     workspaces,
     selected,
+    analytics,
   ]);
   const responses: Responses = { key: keyData, credits: creditsOutcome, activity: activityOutcome, keys: keysOutcome, workspaces: workspacesOutcome };
   if (workspace) responses.workspace = workspace;
+  if (analyticsOutcome) responses.analytics = analyticsOutcome;
   return { responses, warnings };
 }
 

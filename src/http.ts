@@ -1,4 +1,5 @@
 import type { LookupAddress } from 'node:dns';
+import { setMaxListeners } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import type { Dispatcher } from 'undici';
 import connect from 'undici/lib/api/api-connect.js';
@@ -20,6 +21,9 @@ export interface ProxySettings {
   httpsProxy: string;
   noProxy: string;
 }
+
+/** Listeners the run's signal may hold: two per request in flight, with room for a large account. */
+const MAX_IN_FLIGHT_LISTENERS = 200;
 
 export interface HttpOptions {
   baseUrl: string;
@@ -46,8 +50,8 @@ export interface HttpResponse {
 type Attempt = { ok: true; response: HttpResponse } | { ok: false; error: unknown; status?: number; headers?: Headers };
 
 /**
- * A GET-only JSON client for one base URL. Any HTTP status that is not worth retrying
- * (200, 401, 403, 404...) resolves, so the caller can read the error body; retryable failures
+ * A JSON client for one base URL: GET, and POST for the analytics query. Any HTTP status that is
+ * not worth retrying (200, 401, 403, 404...) resolves, so the caller can read the error body; retryable failures
  * that outlast the policy reject with a CliError.
  *
  * Retries are this class's own loop, one attempt at a time, each counted, whatever failed: a
@@ -73,6 +77,10 @@ export class HttpClient {
     this.#deadlineTimer = setTimeout(expire, Math.max(0, options.deadlineAt - Date.now()));
     // Sockets and retry waits keep the process alive while there is work; the deadline alone must not.
     this.#deadlineTimer.unref();
+    // Every request in flight listens on the run's one signal (undici, and the wait for an answer):
+    // /key, /credits, /activity, every workspace's /keys and analytics' discovery and queries go
+    // together, past Node's default of 10 listeners, which would print a leak warning on stderr.
+    setMaxListeners(MAX_IN_FLIGHT_LISTENERS, this.#deadline.signal);
     const { signal } = options;
     if (signal?.aborted) this.#deadline.abort(signal.reason);
     else signal?.addEventListener('abort', () => this.#deadline.abort(signal.reason), { once: true });
@@ -89,16 +97,29 @@ export class HttpClient {
     }
   }
 
-  async get(path: string, key: string, query?: Record<string, string>): Promise<HttpResponse> {
+  get(path: string, key: string, query?: Record<string, string>): Promise<HttpResponse> {
     const url = new URL(this.#options.baseUrl + path);
     for (const [name, value] of Object.entries(query ?? {})) url.searchParams.set(name, value);
+    return this.#send('GET', url, path, key, undefined);
+  }
+
+  /**
+   * POSTs `body` as JSON under the same retry loop as GET (408, 429 and 5xx retried, Retry-After
+   * honoured, one deadline). Only for requests that are safe to repeat: the analytics query is
+   * idempotent (it reads, and the same body asks the same question), so a retry cannot do harm.
+   */
+  post(path: string, key: string, body: unknown): Promise<HttpResponse> {
+    return this.#send('POST', new URL(this.#options.baseUrl + path), path, key, JSON.stringify(body));
+  }
+
+  async #send(method: 'GET' | 'POST', url: URL, path: string, key: string, body: string | undefined): Promise<HttpResponse> {
     const debug = this.#options.debug;
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
-      const outcome = await this.#attempt(url, path, key);
+      const outcome = await this.#attempt(method, url, path, key, body);
       const elapsed = Date.now() - started;
       if (outcome.ok) {
-        debug?.(`GET ${path} attempt ${attempt}: HTTP ${outcome.response.status} after ${elapsed} ms, ${Buffer.byteLength(outcome.response.text)} bytes`);
+        debug?.(`${method} ${path} attempt ${attempt}: HTTP ${outcome.response.status} after ${elapsed} ms, ${Buffer.byteLength(outcome.response.text)} bytes`);
         return outcome.response;
       }
       if (this.#deadline.signal.aborted) throw this.#failure(path, this.#deadline.signal.reason, undefined, undefined, attempt);
@@ -112,7 +133,7 @@ export class HttpClient {
         deadlineAt: this.#options.deadlineAt,
       });
       const what = outcome.status !== undefined ? `HTTP ${outcome.status}` : (code ?? errorMessage(outcome.error));
-      debug?.(`GET ${path} attempt ${attempt}: ${what} after ${elapsed} ms` + (decision.retry ? `, retrying in ${decision.delayMs} ms` : ', giving up'));
+      debug?.(`${method} ${path} attempt ${attempt}: ${what} after ${elapsed} ms` + (decision.retry ? `, retrying in ${decision.delayMs} ms` : ', giving up'));
       if (!decision.retry) throw this.#failure(path, outcome.error, outcome.status, decision, attempt);
       try {
         await sleep(decision.delayMs, this.#deadline.signal);
@@ -134,16 +155,22 @@ export class HttpClient {
     return this.#agent.destroy();
   }
 
-  async #attempt(url: URL, path: string, key: string): Promise<Attempt> {
+  async #attempt(method: 'GET' | 'POST', url: URL, path: string, key: string, body: string | undefined): Promise<Attempt> {
     let response: Dispatcher.ResponseData;
     try {
       response = await untilAborted(
         request.call(this.#agent, {
           origin: url.origin,
           path: url.pathname + url.search,
-          method: 'GET',
+          method,
           signal: this.#deadline.signal,
-          headers: { authorization: `Bearer ${key}`, accept: 'application/json', 'user-agent': this.#options.userAgent },
+          headers: {
+            authorization: `Bearer ${key}`,
+            accept: 'application/json',
+            'user-agent': this.#options.userAgent,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body }),
         }),
         this.#deadline.signal,
       );

@@ -1,10 +1,11 @@
 import { InvalidArgumentError } from 'commander';
+import { isCalendarDate } from './calendar.js';
 import { CliError } from './errors.js';
 
 /** What the command line asked for, after commander has parsed and checked it. */
 export const FORMATS = ['text', 'json', 'markdown', 'csv', 'oneline'] as const;
 export type Format = (typeof FORMATS)[number];
-export const GROUPS = ['model', 'provider', 'day', 'workspace'] as const;
+export const GROUPS = ['model', 'provider', 'key', 'workspace', 'day', 'week', 'month', 'hour'] as const;
 export type GroupBy = (typeof GROUPS)[number];
 export const SCOPES = ['account', 'key'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -34,6 +35,13 @@ export interface CliOptions extends CommonOptions {
   minBalance?: number | undefined;
   maxToday?: number | undefined;
   maxMonth?: number | undefined;
+  /** Exit 7 when the month-end projection (analytics) is above this. */
+  maxForecast?: number | undefined;
+  /** First and last UTC day of the breakdown (YYYY-MM-DD, inclusive); needs analytics beyond /activity's 30 days. */
+  since?: string | undefined;
+  until?: string | undefined;
+  /** Whether --days was typed rather than defaulted (--by hour alone shows today). */
+  daysGiven?: boolean | undefined;
   /** `--workspace <name|slug|id>`: the account totals, the breakdown and the keys of one workspace. */
   workspace?: string | undefined;
   /** Seconds a cached answer may be reused; 0 refreshes the cache without reading it. */
@@ -72,6 +80,13 @@ export function usd(value: string): number {
   const match = /^\s*\$?(\d+(\.\d+)?)\s*$/.exec(value);
   if (!match) throw new InvalidArgumentError('expected an amount in USD, e.g. 5 or 2.50');
   return Number(match[1]);
+}
+
+/** A UTC day written YYYY-MM-DD, and a real one (no 2026-02-30). */
+export function calendarDay(value: string): string {
+  const text = value.trim();
+  if (!isCalendarDate(text)) throw new InvalidArgumentError('expected a UTC day as YYYY-MM-DD, e.g. 2026-01-31');
+  return text;
 }
 
 /** --json is the short form of --format json; asking for two different formats is a usage error. */

@@ -1,7 +1,19 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, ExitCode, toCliError } from './errors.js';
 import type { Io } from './io.js';
-import { DEFAULT_WATCH_SECONDS, FORMATS, GROUPS, MIN_WATCH_SECONDS, SCOPES, integerIn, secondsIn, usd, type CliOptions, type KeysOptions } from './options.js';
+import {
+  DEFAULT_WATCH_SECONDS,
+  FORMATS,
+  GROUPS,
+  MIN_WATCH_SECONDS,
+  SCOPES,
+  calendarDay,
+  integerIn,
+  secondsIn,
+  usd,
+  type CliOptions,
+  type KeysOptions,
+} from './options.js';
 
 const EXIT_CODES = `Exit codes:
   0  report printed (a part that could not be fetched is named in a warning)
@@ -11,12 +23,14 @@ const EXIT_CODES = `Exit codes:
   4  still rate-limited after retries
   5  network failure, timeout or server error after retries
   6  response not JSON or not the documented shape
-  7  a --min-balance / --max-today / --max-month threshold was crossed (the report is still printed)
+  7  a --min-balance / --max-today / --max-month / --max-forecast threshold was crossed (the report is still printed)
   130 interrupted`;
 
 const EXAMPLES = `Examples:
   $ openrouter-usage                      live totals, balance, top models of the last 7 days
-  $ openrouter-usage --days 30 --top 0    every model of the last 30 completed UTC days
+  $ openrouter-usage --days 30 --top 0    every model of the last 30 UTC days (today live, with analytics)
+  $ openrouter-usage --since 2025-06-01 --by month    a year of history (analytics)
+  $ openrouter-usage --by hour            today's spend hour by hour (analytics)
   $ openrouter-usage --by provider --details
   $ openrouter-usage --json | jq .credits.remaining
   $ openrouter-usage --min-balance 5 --max-today 20 || notify-send "OpenRouter"
@@ -61,9 +75,15 @@ export function buildProgram(run: CommandRunners): Command {
     .description('What you are spending on OpenRouter: live Today / Week / Month totals, credit balance, and where the money went.')
     .version(__VERSION__, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
-    .addOption(new Option('--days <n>', 'breakdown window, in completed UTC days (1-30)').default(7).argParser(integerIn(1, 30)))
+    .addOption(
+      new Option('--days <n>', 'breakdown window in UTC days (1-365): with analytics the last N including today, else N completed days (30 at most)')
+        .default(7)
+        .argParser(integerIn(1, 365)),
+    )
+    .addOption(new Option('--since <date>', 'breakdown from this UTC day (YYYY-MM-DD, inclusive; up to 365 days back with analytics)').argParser(calendarDay))
+    .addOption(new Option('--until <date>', 'breakdown through this UTC day (YYYY-MM-DD, inclusive; default today)').argParser(calendarDay))
     .addOption(new Option('--top <n>', 'rows listed in the text breakdown; 0 lists all').default(8).argParser(integerIn(0, Number.MAX_SAFE_INTEGER)))
-    .addOption(new Option('--by <group>', 'group the text, markdown and CSV breakdown by').choices(GROUPS).default('model'))
+    .addOption(new Option('--by <group>', 'group the breakdown by (key and hour need analytics; provider covers 31 days)').choices(GROUPS).default('model'))
     .addOption(new Option('--scope <scope>', 'breakdown of the whole account, or of the API key in use').choices(SCOPES).default('account'))
     .option('--workspace <workspace>', 'limit account totals, breakdown and keys to one workspace (name, slug or id)')
     .option('--details', 'a table with tokens and $ per million tokens')
@@ -71,6 +91,7 @@ export function buildProgram(run: CommandRunners): Command {
     .addOption(new Option('--min-balance <usd>', 'exit 7 when the balance is below this').argParser(usd))
     .addOption(new Option('--max-today <usd>', "exit 7 when today's spend is above this").argParser(usd))
     .addOption(new Option('--max-month <usd>', "exit 7 when this month's spend is above this").argParser(usd))
+    .addOption(new Option('--max-forecast <usd>', 'exit 7 when the month-end projection is above this (analytics)').argParser(usd))
     .addOption(
       new Option('--cache <seconds>', 'reuse answers fetched less than this long ago (for status bars and agents that poll)').argParser(integerIn(0, 86_400)),
     )
@@ -83,7 +104,7 @@ export function buildProgram(run: CommandRunners): Command {
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
     .addHelpText('after', `\n${EXAMPLES}\n\n${EXIT_CODES}\n`)
-    .action((options: CliOptions) => run.report(options));
+    .action((options: CliOptions, command: Command) => run.report({ ...options, daysGiven: command.getOptionValueSource('days') === 'cli' }));
   addCommonOptions(program);
 
   program

@@ -1,11 +1,14 @@
+import type { AnalyticsOutcome } from './api/analytics.js';
 import type { ActivityRow, CreditsData, KeyData, KeyListItem, Workspace } from './api/schemas.js';
-import { completedDaysWindow, utcDay } from './dates.js';
+import { utcDay } from './dates.js';
 import { CliError, type Failure } from './errors.js';
 import { nonFiniteField } from './finite.js';
 import { cleanSum, formatUsd } from './format.js';
 import { accountTotals, type AccountTotals } from './insights/account.js';
+import { analyticsAccount, analyticsBreakdown, forecastOf, modelNames, type Forecast } from './insights/analytics.js';
+import { activityWindow, type WindowRequest } from './insights/window.js';
 import { checkThresholds, type Alert, type Figure, type Thresholds } from './insights/alerts.js';
-import { buildBreakdown, monthToDateFromRows, type Breakdown } from './insights/breakdown.js';
+import { buildBreakdown, monthToDateFromRows, timeGroups, type Breakdown } from './insights/breakdown.js';
 import { explainGap, type Discrepancy } from './insights/discrepancy.js';
 import { capRunway, creditsRunway, type Runway } from './insights/runway.js';
 import { sanitize } from './sanitize.js';
@@ -33,7 +36,7 @@ export interface Totals {
 
 /** Something the reader should know that did not stop the run: one type, printed once, the same on stderr and in JSON. */
 export interface Warning {
-  source: 'config' | 'cache' | 'credits' | 'activity' | 'keys';
+  source: 'config' | 'cache' | 'credits' | 'activity' | 'keys' | 'analytics';
   message: string;
 }
 
@@ -44,6 +47,8 @@ export interface Responses {
   activity: Outcome<ActivityRow[]>;
   /** /keys over every workspace (or the --workspace one), for account-wide live totals. */
   keys: Outcome<KeyListItem[]>;
+  /** The analytics API (breakdown through now, account totals, pace); absent where it was not asked (--scope key, the demo). */
+  analytics?: AnalyticsOutcome | undefined;
   /** /workspaces; absent where it was not asked (the demo, answers cached by older versions). */
   workspaces?: Outcome<WorkspacesAnswer> | undefined;
   /** The workspace `--workspace` limits the totals, the breakdown and the keys to. */
@@ -92,6 +97,14 @@ export interface Report {
   breakdown: Outcome<ReportBreakdown>;
   runway: Runway | null;
   discrepancy: Discrepancy | null;
+  /** The month-end projection: analytics only (the month so far and its 7-day average), else null. */
+  forecast: Forecast | null;
+  /**
+   * Whether the analytics API served this report: `used`; `unavailable` (403/404: the account has
+   * none, no warning); `failed` (warned, /activity used); `needs-management-key`; `not-asked`
+   * (--scope key, the demo, answers cached before analytics).
+   */
+  analytics: { status: 'used' | 'unavailable' | 'failed' | 'needs-management-key' | 'not-asked'; reason: string | null };
   /** End of the current UTC day, when Today rolls over. */
   utcDayEndsAt: string;
   alerts: Alert[];
@@ -118,6 +131,8 @@ export interface ReportOptions {
   generatedAt?: Date;
   /** `--by workspace`: the /activity rows carry their workspace, and the breakdown sums them per workspace. */
   byWorkspace?: boolean | undefined;
+  /** --days, --since, --until and --by: the breakdown's window. Absent: the last `days` completed days, by model. */
+  window?: WindowRequest;
 }
 
 export function isManagementKey(key: KeyData): boolean {
@@ -138,9 +153,12 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
   const management = isManagementKey(key);
   const warnings: Warning[] = [...options.configWarnings];
 
+  const request: WindowRequest = options.window ?? { days: options.days, by: 'model' };
+  const analytics = responses.analytics;
+  const answers = analytics?.status === 'ok' ? analytics.value : undefined;
   const keyUsage: Totals | null = management ? null : { today: key.usage_daily, week: key.usage_weekly, month: key.usage_monthly, total: key.usage };
   const workspaces = responses.workspaces?.status === 'ok' ? responses.workspaces.value : undefined;
-  const account = consistentAccount(
+  let account = consistentAccount(
     section(responses.keys, 'keys', warnings, (keys) => accountSection(keys, workspaces, responses.workspace)),
     keyUsage,
     warnings,
@@ -151,14 +169,28 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
     used: data.total_usage,
     remaining: cleanSum(data.total_credits - data.total_usage),
   }));
-  const window = { days: options.days, ...completedDaysWindow(now, options.days) };
   const scope = options.scope ?? 'account';
-  const breakdown = section(responses.activity, 'activity', warnings, (rows) => ({
-    ...buildBreakdown(rows, window, scope),
-    ...(options.byWorkspace ? { workspaces: aggregateWorkspaces(rows, window.from, window.to, workspaces?.workspaces ?? []) } : {}),
-    ...(responses.workspace ? { workspace: refOf(responses.workspace) } : {}),
-  }));
-
+  let breakdown: Outcome<ReportBreakdown>;
+  let forecast: Forecast | null = null;
+  if (answers) {
+    const names = modelNames(responses.activity.status === 'ok' ? responses.activity.value : []);
+    breakdown = { status: 'ok', value: analyticsBreakdown(answers, request.by, names) };
+    account = { status: 'ok', value: withAnalyticsTotals(answers, account) };
+    forecast = forecastOf(answers, account.value.usage.month);
+  } else {
+    const window = activityWindow(now, request);
+    if ('needs' in window) throw analyticsNeeded(window.needs, analytics, responses.workspace ? 'workspace' : scope);
+    if (analytics?.status === 'failed') warnings.push({ source: 'analytics', message: `${analytics.error.message}; using /activity` });
+    breakdown = section(responses.activity, 'activity', warnings, (rows) => {
+      const b: ReportBreakdown = {
+        ...buildBreakdown(rows, window, scope),
+        ...(options.byWorkspace ? { workspaces: aggregateWorkspaces(rows, window.from, window.to, workspaces?.workspaces ?? []) } : {}),
+        ...(responses.workspace ? { workspace: refOf(responses.workspace) } : {}),
+      };
+      if (request.by === 'week' || request.by === 'month') b.groups = { by: request.by, items: timeGroups(rows, request.by, window.from, window.to) };
+      return b;
+    });
+  }
   const report: Report = {
     demo: options.demo,
     generatedAt: (options.generatedAt ?? now).toISOString(),
@@ -179,16 +211,25 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
     breakdown,
     runway: null,
     discrepancy: null,
+    forecast,
+    analytics: analyticsStatus(analytics),
     utcDayEndsAt: nextUtcMidnight(now).toISOString(),
     alerts: [],
     warnings,
   };
   report.runway = runwayOf(report, now) ?? null;
-  if (responses.activity.status === 'ok' && breakdown.status === 'ok') {
+  // With analytics the breakdown holds today and the account totals hold deleted keys: nothing to explain.
+  if (!answers && responses.activity.status === 'ok' && breakdown.status === 'ok') {
     report.discrepancy = discrepancyOf(report, monthToDateFromRows(responses.activity.value, utcDay(now)), breakdown.value.scope) ?? null;
   }
   // Each part's sums were checked in `section`; what is left are figures made across parts.
-  const overflow = nonFiniteField({ key: report.key, runway: report.runway, discrepancy: report.discrepancy });
+  const overflow = nonFiniteField({
+    key: report.key,
+    runway: report.runway,
+    discrepancy: report.discrepancy,
+    // Analytics' sums are made here, not in a `section`.
+    ...(answers ? { account: report.account.status === 'ok' ? report.account.value.usage : null, forecast: report.forecast } : {}),
+  });
   if (overflow) {
     throw new CliError('invalid-response', `invalid response: ${overflow} is not a finite number (the amounts sent are too large to work with)`);
   }
@@ -227,6 +268,10 @@ export function primaryTotals(report: Report): { today: number; week: number; mo
 function runwayOf(report: Report, now: Date): Runway | undefined {
   const { breakdown, credits, key } = report;
   // The balance is the account's, so only an account-wide spend rate can project it.
+  if (credits.status === 'ok' && report.forecast) {
+    // The pace's completed days: the window's own average would count today's unfinished hours as a day.
+    return creditsRunway(credits.value.remaining, report.forecast.dailyAverage, report.forecast.basis.averageDays, now);
+  }
   // The balance is the whole account's: one workspace's spend rate would stretch it too far.
   if (credits.status === 'ok' && breakdown.status === 'ok' && breakdown.value.scope === 'account' && !breakdown.value.workspace) {
     return creditsRunway(credits.value.remaining, breakdown.value.trend.average, breakdown.value.days, now);
@@ -249,7 +294,7 @@ function discrepancyOf(report: Report, breakdownMonth: number, breakdownScope: S
   return gap && workspace && totals.scope === 'account' ? { ...gap, workspace: workspace.name } : gap;
 }
 
-function thresholdFigures(report: Report, responses: Responses): { balance: Figure; today: Figure; month: Figure } {
+function thresholdFigures(report: Report, responses: Responses): { balance: Figure; today: Figure; month: Figure; forecast: Figure } {
   const needsManagement = (what: string) => new CliError('config', `${what} needs a management key: set OPENROUTER_MGMT_KEY`);
   const failure = (outcome: Outcome<unknown>, what: string): Failure => (outcome.status === 'failed' ? outcome.error : needsManagement(what));
 
@@ -266,7 +311,81 @@ function thresholdFigures(report: Report, responses: Responses): { balance: Figu
     balance,
     today: totals ? { value: totals.today, scope } : missingTotals(),
     month: totals ? { value: totals.month, scope } : missingTotals(),
+    forecast: report.forecast ? { value: report.forecast.projectedMonth, scope: 'account' } : { missing: forecastMissing(responses.analytics) },
   };
+}
+
+function forecastMissing(analytics: Responses['analytics']): Failure {
+  const why =
+    analytics?.status === 'failed' || analytics?.status === 'unavailable'
+      ? analytics.error
+      : analytics?.status === 'needs-management-key'
+        ? new CliError('config', 'the analytics API needs a management key: set OPENROUTER_MGMT_KEY')
+        : new CliError('usage', 'the analytics API, which this run did not ask (--scope key, the demo, or answers cached by an older version)');
+  return why.message.startsWith('the analytics API') ? why : { ...plainFailure(why), message: `the analytics API (${why.message})` };
+}
+
+function plainFailure(error: Failure): Failure {
+  return { kind: error.kind, message: error.message, endpoint: error.endpoint, status: error.status, exitCode: error.exitCode };
+}
+
+/** The account's totals from analytics (every key, deleted ones too), the /keys sum kept beside them as a cross-check. */
+function withAnalyticsTotals(answers: Parameters<typeof analyticsAccount>[0], listed: Outcome<AccountSection>): AccountSection {
+  const totals = analyticsAccount(answers);
+  const keys = listed.status === 'ok' ? listed.value : undefined;
+  return {
+    // Every workspace's spend: analytics is not asked with --workspace. The /keys split per workspace stays.
+    coverage: 'account',
+    workspacesStatus: null,
+    workspace: null,
+    workspaces: keys?.workspaces ?? null,
+    usage: totals.usage,
+    byokUsage: totals.byokUsage,
+    keys: keys?.keys ?? 0,
+    disabledKeys: keys?.disabledKeys ?? 0,
+    source: 'analytics',
+    listedKeys: keys ? keys.usage : null,
+  };
+}
+
+function analyticsStatus(analytics: Responses['analytics']): Report['analytics'] {
+  switch (analytics?.status) {
+    case undefined:
+      return { status: 'not-asked', reason: null };
+    case 'ok':
+      return { status: 'used', reason: null };
+    case 'needs-management-key':
+      return { status: 'needs-management-key', reason: 'the analytics API needs a management key (OPENROUTER_MGMT_KEY)' };
+    case 'unavailable':
+    case 'failed':
+      return { status: analytics.status, reason: analytics.error.message };
+  }
+}
+
+/** A window only analytics can serve, without analytics: an error with the failure's exit code, never a shorter window. */
+function analyticsNeeded(what: string, analytics: Responses['analytics'], scope: Scope | 'workspace'): CliError {
+  const fail = (kind: Failure['kind'], why: string, details: { endpoint?: string | undefined; status?: number | undefined } = {}) =>
+    new CliError(kind, `${what} needs the analytics API, ${why}`, {
+      ...(details.endpoint === undefined ? {} : { endpoint: details.endpoint }),
+      ...(details.status === undefined ? {} : { status: details.status }),
+    });
+  switch (analytics?.status) {
+    case 'unavailable':
+      return fail(analytics.error.kind, `which this account does not offer (${analytics.error.message})`, analytics.error);
+    case 'failed':
+      return fail(analytics.error.kind, `which failed: ${analytics.error.message}`, analytics.error);
+    case 'needs-management-key':
+      return fail('config', 'which needs a management key: set OPENROUTER_MGMT_KEY');
+    default:
+      return fail(
+        'usage',
+        scope === 'key'
+          ? 'which --scope key does not use'
+          : scope === 'workspace'
+            ? 'which --workspace does not use'
+            : 'which this run did not ask (the demo holds no analytics)',
+      );
+  }
 }
 
 /** Whose figure an alert names: the account, its default workspace, or the --workspace one. */

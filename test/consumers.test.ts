@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { pathToFileURL } from 'node:url';
 import { BIN, ROOT, makeSandbox, runCli, type Sandbox } from './run-cli.js';
-import { API_KEY, MGMT_KEY, keyHashOf, secretOf, startStandIn, type StandIn } from './server.js';
+import { API_KEY, MGMT_KEY, keyHashOf, secretOf, startStandIn, type StandIn, WITHOUT_ANALYTICS } from './server.js';
 
 // The stand-in's data is built around Wednesday 2026-03-11, noon UTC, and every run's clock starts
 // there (FAKE_CLOCK_NOW) or, for a run that must come later (a cache read), a set time after it.
@@ -18,7 +18,7 @@ let standIn: StandIn;
 let sandbox: Sandbox;
 
 beforeAll(async () => {
-  standIn = await startStandIn({ now: new Date(NOW) });
+  standIn = await startStandIn({ now: new Date(NOW), modes: WITHOUT_ANALYTICS });
 });
 afterAll(() => standIn.close());
 afterEach(async () => {
@@ -54,11 +54,22 @@ describe('--cache', () => {
     const first = await runCli(['--cache', '60'], { sandbox, env: env() });
     expect(first.code).toBe(0);
     // One workspace: the unscoped /keys lists every key, and /workspaces says there are no others.
-    expect(standIn.requests.map((r) => r.path.replace('/api/v1', '')).sort()).toEqual(['/activity', '/credits', '/key', '/keys', '/workspaces']);
+    // The account has no analytics (404): discovery and the three queries left with the rest.
+    expect(standIn.requests.map((r) => r.path.replace('/api/v1', '')).sort()).toEqual([
+      '/activity',
+      '/analytics/meta',
+      '/analytics/query',
+      '/analytics/query',
+      '/analytics/query',
+      '/credits',
+      '/key',
+      '/keys',
+      '/workspaces',
+    ]);
     // 30 s later: within the 60 s window.
     const second = await runCli(['--cache', '60'], { sandbox, env: env({ FAKE_CLOCK_NOW: LATER(30) }) });
     expect(second.code).toBe(0);
-    expect(standIn.requests).toHaveLength(5);
+    expect(standIn.requests).toHaveLength(9);
     expect(second.stdout).toBe(first.stdout);
     expect(second.stderr).toBe('');
   });
@@ -104,8 +115,8 @@ describe('--cache', () => {
     expect(cacheFiles()).toHaveLength(3);
     const before = standIn.requests.length;
     await runCli(['--cache', '0'], { sandbox, env: env() });
-    // /key, /credits, /activity, /keys and (refreshed too) /workspaces again.
-    expect(standIn.requests.length - before).toBe(5);
+    // /key, /credits, /activity, /keys and (refreshed too) /workspaces again, and analytics' discovery and three queries (refused: 404).
+    expect(standIn.requests.length - before).toBe(9);
   });
 
   test('a failed part is not cached', async () => {

@@ -6,7 +6,19 @@ import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { ANSI, ROOT, expectCleanRun, lines, makeSandbox, runCli, type CliResult, type RunOptions, type Sandbox } from './run-cli.js';
-import { API_KEY, MGMT_KEY, defaultApiKeyInfo, fakeKey, maskKey, secretOf, startStandIn, type Fault, type FaultPath, type StandIn } from './server.js';
+import {
+  API_KEY,
+  MGMT_KEY,
+  defaultApiKeyInfo,
+  fakeKey,
+  maskKey,
+  secretOf,
+  startStandIn,
+  type Fault,
+  type FaultPath,
+  type StandIn,
+  WITHOUT_ANALYTICS,
+} from './server.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -21,7 +33,7 @@ const NOW = '2026-03-11T12:00:00.000Z';
 const it = test.extend<{ s: StandIn }>({
   // eslint-disable-next-line no-empty-pattern
   s: async ({}, use) => {
-    const s = await startStandIn({ now: new Date(NOW) });
+    const s = await startStandIn({ now: new Date(NOW), modes: WITHOUT_ANALYTICS });
     await use(s);
     await s.close();
   },
@@ -617,10 +629,19 @@ describe.concurrent('keys command', SLOW, () => {
 });
 
 describe.concurrent('usage errors exit 2 without a request', SLOW, () => {
-  const days = (value: string): string => `option '--days <n>' argument '${value}' is invalid. expected a whole number from 1 to 30 (see --help)`;
+  const days = (value: string): string => `option '--days <n>' argument '${value}' is invalid. expected a whole number from 1 to 365 (see --help)`;
   it.for<{ args: string[]; stderr: string }>([
     { args: ['--days', '0'], stderr: days('0') },
-    { args: ['--days', '31'], stderr: days('31') },
+    { args: ['--days', '366'], stderr: days('366') },
+    {
+      args: ['--since', '2025-02-30'],
+      stderr: "option '--since <date>' argument '2025-02-30' is invalid. expected a UTC day as YYYY-MM-DD, e.g. 2026-01-31 (see --help)",
+    },
+    {
+      args: ['--by', 'provider', '--days', '32'],
+      stderr:
+        '--by provider covers the last 31 days only (OpenRouter keeps providers that long): the window starts 2026-02-08, before 2026-02-09; use --days 31 or less, or a later --since',
+    },
     { args: ['--days', 'abc'], stderr: days('abc') },
     { args: ['--top', '-1'], stderr: "option '--top <n>' argument '-1' is invalid. expected a whole number of at least 0 (see --help)" },
     { args: ['--timeout', 'abc'], stderr: "option '--timeout <seconds>' argument 'abc' is invalid. expected seconds from 0.1 to 600 (see --help)" },
@@ -798,7 +819,7 @@ describe.concurrent('faults that fail the run', SLOW, () => {
   });
 
   it('a redirect to another host is not followed', async ({ s }) => {
-    const other = await startStandIn({ now: new Date(NOW) });
+    const other = await startStandIn({ now: new Date(NOW), modes: WITHOUT_ANALYTICS });
     try {
       s.setFault('/key', { kind: 'redirect', location: `${other.url}/key` });
       const res = await run(s, [], API_ONLY);

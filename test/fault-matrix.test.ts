@@ -3,7 +3,7 @@
 // RUN_BOUND_MS, and the totals still shown when only an optional endpoint failed.
 import { describe, expect, test, type TestContext } from 'vitest';
 import { leakedPieces, runCli } from './run-cli.js';
-import { API_KEY, MGMT_KEY, secretOf, startStandIn, type Fault, type FaultPath, type StandIn } from './server.js';
+import { API_KEY, MGMT_KEY, secretOf, startStandIn, type Fault, type FaultPath, type StandIn, WITHOUT_ANALYTICS } from './server.js';
 
 /**
  * Every run gets --timeout 3 --deadline 8; nothing may outlast RUN_BOUND_MS. The per-attempt
@@ -301,7 +301,7 @@ const absorbed = optionalEndpoints.flatMap((path) => cases.filter((c) => c.optio
 
 /** A stand-in of the test's own, closed when that test ends (tests here run side by side). */
 async function ownStandIn(context: TestContext): Promise<StandIn> {
-  const standIn = await startStandIn({ now: new Date(NOW) });
+  const standIn = await startStandIn({ now: new Date(NOW), modes: WITHOUT_ANALYTICS });
   // The context's hook, not the global one: with concurrent tests the global one may attach to
   // whichever test is current, and close this server under a test still using it.
   context.onTestFinished(() => standIn.close());

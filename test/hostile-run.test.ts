@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { HOSTILE_FRAGMENTS, SECRETS, expectCleanOutput } from './hostile-output.js';
 import { guardedIo } from '../src/edge.js';
 import { expectCleanRun, makeSandbox, runCli, type Sandbox } from './run-cli.js';
-import { API_KEY, MGMT_KEY, defaultActivityRows, defaultApiKeyInfo, defaultKeys, startStandIn, utcDay, type StandIn } from './server.js';
+import { API_KEY, MGMT_KEY, defaultActivityRows, defaultApiKeyInfo, defaultKeys, startStandIn, utcDay, type StandIn, WITHOUT_ANALYTICS } from './server.js';
 
 const NOW = new Date('2026-11-25T06:46:10Z');
 let s: StandIn;
@@ -20,7 +20,7 @@ const env = (extra: Record<string, string> = {}) => ({
 });
 
 beforeAll(async () => {
-  s = await startStandIn({ now: NOW });
+  s = await startStandIn({ now: NOW, modes: WITHOUT_ANALYTICS });
 });
 afterAll(() => s.close());
 afterEach(() => {

@@ -8,7 +8,19 @@
 import { describe, expect, test } from 'vitest';
 import type { JsonDocument } from '../src/contract.js';
 import { expectCleanRun, lines, runCli, type CliResult } from './run-cli.js';
-import { API_KEY, MGMT_KEY, fakeKey, madeBy, maskKey, secretOf, startStandIn, type ActivityRow, type KeyListItem, type StandIn } from './server.js';
+import {
+  API_KEY,
+  MGMT_KEY,
+  fakeKey,
+  madeBy,
+  maskKey,
+  secretOf,
+  startStandIn,
+  type ActivityRow,
+  type KeyListItem,
+  type StandIn,
+  WITHOUT_ANALYTICS,
+} from './server.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -26,7 +38,7 @@ interface Ctx {
 const it = test.extend<Ctx>({
   // eslint-disable-next-line no-empty-pattern
   s: async ({}, use) => {
-    const s = await startStandIn({ now: new Date(MID_MONTH) });
+    const s = await startStandIn({ now: new Date(MID_MONTH), modes: WITHOUT_ANALYTICS });
     await use(s);
     await s.close();
   },
@@ -34,7 +46,7 @@ const it = test.extend<Ctx>({
   at: async ({}, use) => {
     const opened: StandIn[] = [];
     await use(async (iso) => {
-      const s = await startStandIn({ now: new Date(iso) });
+      const s = await startStandIn({ now: new Date(iso), modes: WITHOUT_ANALYTICS });
       opened.push(s);
       return s;
     });

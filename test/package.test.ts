@@ -12,7 +12,7 @@ import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { API_KEY, MGMT_KEY, startStandIn, type StandIn } from './server.js';
+import { API_KEY, MGMT_KEY, startStandIn, type StandIn, WITHOUT_ANALYTICS } from './server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; files: string[] };
@@ -152,7 +152,7 @@ beforeAll(
       INSTALL_MS,
     );
 
-    standIn = await startStandIn({ now: new Date(NOW) });
+    standIn = await startStandIn({ now: new Date(NOW), modes: WITHOUT_ANALYTICS });
     await lines;
   },
   PACK_MS + INSTALL_MS + NODE_LINE_INSTALL_MS,
@@ -258,6 +258,31 @@ describe.each(LINES)('the installed CLI, $name', ({ major, command }) => {
     expect(lines.find((line) => line.startsWith('Balance: $'))).toBe('Balance: $22.20 / $100.00');
     expect(lines).toContain('Recent Models (7d):');
     const asked = standIn.requests.slice(before).map((r) => r.path);
-    expect(asked.sort()).toEqual(['/activity', '/credits', '/key', '/keys']);
+    // The account has no analytics (404): its three queries left with the rest, and were refused.
+    // Discovery and the workspace list may come from their day-long caches, which earlier runs filled.
+    expect(asked.filter((path) => path !== '/analytics/meta' && path !== '/workspaces').sort()).toEqual([
+      '/activity',
+      '/analytics/query',
+      '/analytics/query',
+      '/analytics/query',
+      '/credits',
+      '/key',
+      '/keys',
+    ]);
+  });
+
+  test('with the analytics API: the breakdown through today, its POST queries answered', async () => {
+    const [cmd, lead] = command();
+    standIn.setModes({ analytics: 'ok' });
+    try {
+      const before = standIn.requests.length;
+      const res = await runCli(cmd, lead, { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY, OPENROUTER_BASE_URL: standIn.url, ...FAKE_CLOCK });
+      expect(res.stderr).toBe('');
+      expect(res.code).toBe(0);
+      expect(res.stdout.split('\n')).toContain('Models (last 7 days including today, live):');
+      expect(standIn.requests.slice(before).filter((r) => r.method === 'POST' && r.path === '/analytics/query')).toHaveLength(3);
+    } finally {
+      standIn.setModes(WITHOUT_ANALYTICS);
+    }
   });
 });

@@ -758,6 +758,12 @@ export const DEFAULT_MODES: Readonly<StandInModes> = Object.freeze({
   analyticsNullUnused: false,
 });
 
+/**
+ * An account without the analytics API (both paths answer 404): the report is what it was before
+ * analytics, breakdown from /activity's completed days. The tests written for that report use it.
+ */
+export const WITHOUT_ANALYTICS: Readonly<Partial<StandInModes>> = Object.freeze({ analytics: 404 });
+
 const CREATOR = 'user_2standinCreator';
 
 function workspacesFor(multi: boolean): Workspace[] {

@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BIN, ROOT, makeSandbox } from './run-cli.js';
-import { API_KEY, MGMT_KEY, startStandIn, utcDay, type StandIn } from './server.js';
+import { API_KEY, MGMT_KEY, WITHOUT_ANALYTICS, startStandIn, utcDay, type StandIn } from './server.js';
 
 let standIn: StandIn;
 beforeAll(async () => {
-  standIn = await startStandIn({ now: new Date('2026-03-11T12:00:00.000Z') });
+  standIn = await startStandIn({ now: new Date('2026-03-11T12:00:00.000Z'), modes: WITHOUT_ANALYTICS });
 });
 afterAll(() => standIn.close());
 

@@ -2,7 +2,7 @@
 // does in the real process). Warnings use the one format every path shares.
 import { afterEach, describe, expect, test } from 'vitest';
 import { runCli } from './run-cli.js';
-import { API_KEY, MGMT_KEY, startStandIn, type StandIn } from './server.js';
+import { API_KEY, MGMT_KEY, startStandIn, type StandIn, WITHOUT_ANALYTICS } from './server.js';
 
 let standIn: StandIn | undefined;
 afterEach(async () => {
@@ -12,7 +12,7 @@ afterEach(async () => {
 
 describe('--watch warnings', () => {
   test('a failed optional endpoint: one "warning: /activity: …" line, the same text JSON carries', async () => {
-    standIn = await startStandIn({ now: new Date('2026-03-10T15:00:00Z') });
+    standIn = await startStandIn({ now: new Date('2026-03-10T15:00:00Z'), modes: WITHOUT_ANALYTICS });
     standIn.setFault('/activity', {
       status: 400,
       body: JSON.stringify({ error: { code: 400, message: 'bad date' } }),

@@ -30,6 +30,7 @@ import {
   type KeyListItem,
   type StandIn,
   type Workspace,
+  WITHOUT_ANALYTICS,
 } from './server.js';
 
 const NOW = '2026-03-11T12:00:00.000Z';
@@ -109,7 +110,7 @@ const ACTIVITY = [
 
 /** The two-workspace account above, on a stand-in of its own. */
 async function account(opts: { latencyMs?: number } = {}): Promise<StandIn> {
-  const s = await startStandIn({ now: new Date(NOW), workspaces: 'multi', ...(opts.latencyMs ? { latencyMs: opts.latencyMs } : {}) });
+  const s = await startStandIn({ now: new Date(NOW), workspaces: 'multi', modes: WITHOUT_ANALYTICS, ...(opts.latencyMs ? { latencyMs: opts.latencyMs } : {}) });
   s.setData({
     workspaces: WORKSPACES,
     keys: KEYS,
@@ -171,6 +172,9 @@ describe('every workspace counts (point 1)', () => {
       disabledKeys: 1,
       coverage: 'account',
       workspace: null,
+      source: 'keys',
+      listedKeys: null,
+      crossCheck: null,
       workspaces: [
         {
           id: DEFAULT_ID,

@@ -134,7 +134,7 @@ function contentType(response: HttpResponse): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function expectOk(endpoint: string, response: HttpResponse, key: NamedKey): string {
+export function expectOk(endpoint: string, response: HttpResponse, key: NamedKey): string {
   const { status } = response;
   if (status >= 200 && status < 300) return response.text;
   const said = serverMessage(response.text);

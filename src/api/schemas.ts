@@ -51,6 +51,8 @@ export const activityRowSchema = looseObject({
   // time after it, which the day alone is read from.
   date: string().check(refine((text) => leadingCalendarDate(text) !== undefined, 'not a YYYY-MM-DD date')),
   model: string(),
+  /** The versioned slug, which the analytics API names models by: it maps them back to `model`. */
+  model_permaslug: optional(nullable(string())),
   usage: spend(),
   byok_usage_inference: optionalSpend(),
   requests: int().check(nonnegative()),

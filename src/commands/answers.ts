@@ -50,6 +50,8 @@ export function answerSource(options: CliOptions, io: Io): AnswerSource {
   // Added only when used, so the cache files of runs without them keep their names.
   if (options.workspace !== undefined) identity.push(`workspace:${options.workspace}`);
   if (options.by === 'workspace') identity.push('by:workspace');
+  // Analytics' window and grouping (the default ones add nothing).
+  identity.push(...windowIdentity(options));
   // A cache feeds the figures and the thresholds: one in a directory someone else could write to is not used at all.
   const opened = options.cache === undefined ? undefined : openCache({ env: io.env, uid: io.uid, identity });
   const settings: LiveSettings = {
@@ -66,6 +68,13 @@ export function answerSource(options: CliOptions, io: Io): AnswerSource {
     fetch: async (signal) => (await import('../fetch-live.js')).fetchReportAnswers(settings, options, io, signal),
     lastGood: () => settings.cache?.read(),
   };
+}
+
+/** The analytics questions depend on the window and the grouping; the default ones keep the cache name they always had. */
+function windowIdentity(options: CliOptions): string[] {
+  const plain =
+    options.days === 7 && options.since === undefined && options.until === undefined && ['model', 'provider', 'day', 'workspace'].includes(options.by);
+  return plain ? [] : [`days=${options.days}`, `since=${options.since ?? ''}`, `until=${options.until ?? ''}`, `by=${options.by}`];
 }
 
 /** The sample account has one workspace and no workspace ids: asking for one would be silently ignored. */
@@ -90,6 +99,7 @@ export function reportFrom(fetched: Fetched, options: CliOptions, io: Io): { rep
     configWarnings: fetched.warnings,
     scope: options.scope,
     byWorkspace: options.by === 'workspace',
-    thresholds: { minBalance: options.minBalance, maxToday: options.maxToday, maxMonth: options.maxMonth },
+    window: { days: options.days, daysGiven: options.daysGiven, since: options.since, until: options.until, by: options.by },
+    thresholds: { minBalance: options.minBalance, maxToday: options.maxToday, maxMonth: options.maxMonth, maxForecast: options.maxForecast },
   });
 }

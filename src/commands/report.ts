@@ -52,7 +52,13 @@ function onelineFallback(source: AnswerSource, options: CliOptions, io: Io): str
     entry = undefined;
   }
   if (!entry) return ONELINE_FAILURE;
-  const { report } = reportFrom({ responses: entry.responses, warnings: [], fetchedAt: new Date(entry.fetchedAt), fromCache: true }, options, io);
+  let report;
+  try {
+    ({ report } = reportFrom({ responses: entry.responses, warnings: [], fetchedAt: new Date(entry.fetchedAt), fromCache: true }, options, io));
+  } catch {
+    // Answers that cannot make this report (a window only analytics serves, without it): no figures, not another error.
+    return ONELINE_FAILURE;
+  }
   return renderOneline(redactedModel(report, io), age(io.now() - Date.parse(entry.fetchedAt)));
 }
 

@@ -7,6 +7,10 @@ export interface AccountTotals {
   byokUsage: { today: number; week: number; month: number };
   keys: number;
   disabledKeys: number;
+  /** Where the totals come from: the sum over /keys (the default), or the analytics API (every key, deleted ones too). */
+  source?: 'keys' | 'analytics';
+  /** With analytics: the sum over /keys beside it, a cross-check (null when /keys failed). */
+  listedKeys?: { today: number; week: number; month: number } | null;
 }
 
 /**

@@ -4,10 +4,11 @@ export interface Thresholds {
   minBalance?: number | undefined;
   maxToday?: number | undefined;
   maxMonth?: number | undefined;
+  maxForecast?: number | undefined;
 }
 
 export interface Alert {
-  threshold: 'min-balance' | 'max-today' | 'max-month';
+  threshold: 'min-balance' | 'max-today' | 'max-month' | 'max-forecast';
   limit: number;
   actual: number;
   /** How far past the threshold, in USD (always positive). */
@@ -23,7 +24,7 @@ export type Figure = { value: number; scope: string } | { missing: Failure };
  * Checks each threshold against its figure. A threshold whose figure could not be had is an error,
  * never a silent pass: a cron job must not read "no alert" when it could not look.
  */
-export function checkThresholds(thresholds: Thresholds, figures: { balance: Figure; today: Figure; month: Figure }): Alert[] {
+export function checkThresholds(thresholds: Thresholds, figures: { balance: Figure; today: Figure; month: Figure; forecast?: Figure }): Alert[] {
   const alerts: Alert[] = [];
   const check = (
     threshold: Alert['threshold'],
@@ -44,5 +45,6 @@ export function checkThresholds(thresholds: Thresholds, figures: { balance: Figu
   check('min-balance', thresholds.minBalance, figures.balance, (v, limit) => v < limit, 'the balance');
   check('max-today', thresholds.maxToday, figures.today, (v, limit) => v > limit, "today's spend");
   check('max-month', thresholds.maxMonth, figures.month, (v, limit) => v > limit, "this month's spend");
+  if (figures.forecast) check('max-forecast', thresholds.maxForecast, figures.forecast, (v, limit) => v > limit, 'the month-end projection');
   return alerts;
 }

@@ -25,6 +25,10 @@ export interface DailyItem {
   requests: number;
 }
 
+/** One entry of a grouping by key, workspace or time bucket (`name` is the bucket's label then). */
+export type GroupItem = { name: string } & Totals;
+export type ExtraGrouping = 'key' | 'workspace' | 'week' | 'month' | 'hour';
+
 export interface Breakdown {
   days: number;
   from: string;
@@ -35,11 +39,17 @@ export interface Breakdown {
   providers: ProviderItem[];
   daily: DailyItem[];
   trend: { min: number; max: number; average: number };
+  /** Where the figures come from: /activity (completed days; the default) or the analytics API (today included, live). */
+  source?: 'activity' | 'analytics';
+  /** False when the window reaches past the 31 days analytics keeps providers for: `providers` is then unknown, not empty. */
+  providersKnown?: boolean;
+  /** The grouping --by asked for beyond models, providers and days. Time buckets oldest first, every bucket of the window. */
+  groups?: { by: ExtraGrouping; items: GroupItem[] };
 }
 
-type Accumulator = Omit<Totals, 'usdPerMillionTokens'>;
+export type Accumulator = Omit<Totals, 'usdPerMillionTokens'>;
 
-const empty = (): Accumulator => ({ usage: 0, byokUsage: 0, requests: 0, promptTokens: 0, completionTokens: 0, reasoningTokens: 0 });
+export const empty = (): Accumulator => ({ usage: 0, byokUsage: 0, requests: 0, promptTokens: 0, completionTokens: 0, reasoningTokens: 0 });
 
 /**
  * Sums /activity rows per group over [from, to]. /activity has a row per (day, provider endpoint),
@@ -67,14 +77,42 @@ export function groupRows(rows: readonly ActivityRow[], from: string, to: string
   return out.sort(([ka, a], [kb, b]) => b.usage - a.usage || b.requests - a.requests || ka.localeCompare(kb));
 }
 
-function finish(key: string, group: Accumulator): Totals {
+export function finish(key: string, group: Accumulator, endpoint = '/activity'): Totals {
   const usage = cleanSum(group.usage);
   const tokens = group.promptTokens + group.completionTokens;
   // Each figure is finite, but enough absurd ones add up to Infinity; that is no answer to print.
   if (![usage, group.byokUsage, group.requests, tokens, group.reasoningTokens].every(Number.isFinite)) {
-    throw new CliError('invalid-response', `/activity: invalid response: the amounts for ${key} are too large to add up`, { endpoint: '/activity' });
+    throw new CliError('invalid-response', `${endpoint}: invalid response: the amounts for ${key} are too large to add up`, { endpoint });
   }
   return { ...group, usage, byokUsage: cleanSum(group.byokUsage), usdPerMillionTokens: tokens > 0 ? cleanSum((usage / tokens) * 1e6) : null };
+}
+
+/** Weeks start on Monday (UTC), as OpenRouter's weekly counters do. */
+export function weekOf(day: string): string {
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return addDays(day, -((weekday + 6) % 7));
+}
+
+export function monthOf(day: string): string {
+  return day.slice(0, 7);
+}
+
+/** Every week (Monday) or month (YYYY-MM) a window touches, oldest first. */
+export function bucketsOf(by: 'week' | 'month', from: string, to: string): string[] {
+  const out: string[] = [];
+  if (by === 'week') {
+    for (let week = weekOf(from); week <= to; week = addDays(week, 7)) out.push(week);
+  } else {
+    for (let month = monthOf(from); month <= monthOf(to); month = monthOf(addDays(`${month}-28`, 5))) out.push(month);
+  }
+  return out;
+}
+
+/** /activity rows summed per week or month of the window, every bucket listed (a bucket without rows spent nothing). */
+export function timeGroups(rows: readonly ActivityRow[], by: 'week' | 'month', from: string, to: string): GroupItem[] {
+  const keyOf = by === 'week' ? weekOf : monthOf;
+  const sums = new Map(groupRows(rows, from, to, (row) => keyOf(row.date.slice(0, 10))));
+  return bucketsOf(by, from, to).map((name) => ({ name, ...(sums.get(name) ?? finish(name, empty())) }));
 }
 
 export function aggregateModels(rows: readonly ActivityRow[], from: string, to: string): ModelItem[] {

@@ -19,6 +19,14 @@ const TOTALS = ['usage', 'byok_usage', 'requests', 'prompt_tokens', 'completion_
  */
 export function renderCsv(report: Report, by: GroupBy = 'model'): string {
   const b = report.breakdown.status === 'ok' ? report.breakdown.value : undefined;
+  // Keys, weeks, months and hours, and workspaces through analytics: the breakdown's own grouping.
+  if (b?.groups?.by === by || by === 'key' || by === 'week' || by === 'month' || by === 'hour') {
+    const items = b?.groups?.by === by ? b.groups.items : [];
+    return csv([
+      [by, ...TOTALS],
+      ...items.map((i) => [i.name, i.usage, i.byokUsage, i.requests, i.promptTokens, i.completionTokens, i.reasoningTokens, i.usdPerMillionTokens]),
+    ]);
+  }
   if (by === 'day') {
     return csv([['date', 'usage', 'requests'], ...(b?.daily ?? []).map((d) => [d.date, d.usage, d.requests])]);
   }

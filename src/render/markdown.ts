@@ -33,6 +33,27 @@ function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string
   ];
 }
 
+const TITLES: Record<GroupBy, string> = {
+  model: 'models',
+  provider: 'providers',
+  key: 'keys',
+  workspace: 'workspaces',
+  day: 'days',
+  week: 'weeks',
+  month: 'months',
+  hour: 'hours',
+};
+const HEADERS: Record<GroupBy, string> = {
+  model: 'Model',
+  provider: 'Provider',
+  key: 'Key',
+  workspace: 'Workspace',
+  day: 'Day',
+  week: 'Week of',
+  month: 'Month',
+  hour: 'Hour (UTC)',
+};
+
 /** Headings and tables that render in chat apps and agent transcripts. */
 export function renderMarkdown(report: Report, options: { top: number; by?: GroupBy; fullNames?: boolean } = { top: 8 }): string {
   const lines: string[] = [`## 💰 OpenRouter Usage${report.demo ? ' (demo data)' : ''}`, ''];
@@ -40,17 +61,20 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
   const totalsRows: string[][] = [];
   if (report.key.usage) totalsRows.push(['This key', formatUsd(report.key.usage.today), formatUsd(report.key.usage.week), formatUsd(report.key.usage.month)]);
   if (report.account.status === 'ok') {
-    const { usage, keys, coverage, workspace, workspaces } = report.account.value;
+    const { usage, keys, coverage, workspace, workspaces, source } = report.account.value;
     const spaces = workspaces && workspaces.length > 1 ? ` in ${workspaces.length} workspaces` : '';
     const label =
-      coverage === 'workspace' && workspace
-        ? `Workspace ${md(workspace.name)} (${keys} keys)`
-        : coverage === 'default-workspace'
-          ? `Account, default workspace only (${keys} keys)`
-          : `Account (${keys} keys${spaces})`;
+      source === 'analytics'
+        ? 'Account (all keys)'
+        : coverage === 'workspace' && workspace
+          ? `Workspace ${md(workspace.name)} (${keys} keys)`
+          : coverage === 'default-workspace'
+            ? `Account, default workspace only (${keys} keys)`
+            : `Account (${keys} keys${spaces})`;
     totalsRows.push([label, formatUsd(usage.today), formatUsd(usage.week), formatUsd(usage.month)]);
   }
-  if (totalsRows.length > 0) lines.push(...table(['Live spend (UTC)', 'Today*', 'Week', 'Month'], ['l', 'r', 'r', 'r'], totalsRows), '');
+  const live = report.breakdown.status === 'ok' && report.breakdown.value.source === 'analytics';
+  if (totalsRows.length > 0) lines.push(...table(['Live spend (UTC)', live ? 'Today' : 'Today*', 'Week', 'Month'], ['l', 'r', 'r', 'r'], totalsRows), '');
   else lines.push('Live totals need an inference key in `OPENROUTER_API_KEY` (this one is a management key).', '');
 
   const money: string[] = [];
@@ -64,19 +88,28 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
       `**Key limit:** ${report.key.limitRemaining === null ? '' : `${formatUsd(report.key.limitRemaining)} left of `}${formatUsd(report.key.limit)}${report.key.limitReset ? `, resets ${md(report.key.limitReset)}` : ''}`,
     );
   }
+  if (report.forecast) money.push(`**Month:** ${formatUsd(report.forecast.monthToDate)}, on pace for ${formatUsd(report.forecast.projectedMonth)}`);
   if (report.runway?.basis === 'credits') money.push(`**Runway:** about ${report.runway.days} days (until ${report.runway.until})`);
   if (money.length > 0) lines.push(money.join(' · '), '');
 
   const by = options.by ?? 'model';
-  const title = { model: 'models', provider: 'providers', day: 'days', workspace: 'workspaces' }[by];
+  const title = TITLES[by];
   const b = report.breakdown;
   if (b.status === 'ok') {
     const v = b.value;
+    const span =
+      v.source === 'analytics'
+        ? `${v.from} to ${v.to}${v.to === report.fetchedAt.slice(0, 10) ? ', today included, live' : ''}`
+        : `${v.days} completed UTC days`;
+    const heading = v.source === 'analytics' ? title.charAt(0).toUpperCase() + title.slice(1) : `Recent ${title}`;
     const whose = v.scope === 'key' ? 'this key' : v.workspace ? `workspace ${md(v.workspace.name)}` : 'whole account';
-    lines.push(`### Recent ${title} (${v.days} completed UTC days, ${whose})`, '');
+    lines.push(`### ${heading} (${span}, ${whose})`, '');
     const names = displayNames(v.models.map((m) => m.model));
-    const rows =
-      by === 'day'
+    const rows = v.groups
+      ? v.groups.items
+          .slice(0, v.groups.by === 'key' || v.groups.by === 'workspace' ? (options.top === 0 ? undefined : options.top) : undefined)
+          .map((i) => [md(i.name), formatUsd(i.usage), formatCount(i.requests)])
+      : by === 'day'
         ? v.daily.map((d) => [d.date, formatUsd(d.usage), formatCount(d.requests)])
         : (by === 'workspace'
             ? (v.workspaces ?? []).map((w) => ({ ...w, name: mdName(w.workspace.name) }))
@@ -87,8 +120,7 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
             .slice(0, options.top === 0 ? undefined : options.top)
             .map((i) => [i.name, formatUsd(i.usage), formatCount(i.requests)]);
     if (v.models.length === 0) lines.push(`No activity from ${v.from} to ${v.to}.`, '');
-    else
-      lines.push(...table([{ day: 'Day', provider: 'Provider', model: 'Model', workspace: 'Workspace' }[by], 'Spend', 'Requests'], ['l', 'r', 'r'], rows), '');
+    else lines.push(...table([HEADERS[by], 'Spend', 'Requests'], ['l', 'r', 'r'], rows), '');
     if (v.days > 1 && v.models.length > 0)
       lines.push(`Daily average ${formatUsd(v.trend.average)} (min ${formatUsd(v.trend.min)}, max ${formatUsd(v.trend.max)})`, '');
   } else {
@@ -107,7 +139,7 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
   if (report.key.isManagementKey && report.account.status === 'ok') {
     lines.push("_This key's own live totals need an inference key in `OPENROUTER_API_KEY`; a management key spends nothing itself._", '');
   }
-  lines.push('_\\* Live totals may not yet appear in the breakdown, which holds completed UTC days only._');
+  if (!live) lines.push('_\\* Live totals may not yet appear in the breakdown, which holds completed UTC days only._');
   return `${lines.join('\n')}\n`;
 }
 

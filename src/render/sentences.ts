@@ -1,5 +1,6 @@
 import { formatUsd } from '../format.js';
 import type { Alert } from '../insights/alerts.js';
+import type { AccountTotals } from '../insights/account.js';
 import type { Discrepancy } from '../insights/discrepancy.js';
 import { sanitize } from '../sanitize.js';
 
@@ -9,6 +10,7 @@ const THRESHOLD_WHAT: Record<Alert['threshold'], string> = {
   'min-balance': 'the balance',
   'max-today': "today's spend",
   'max-month': "this month's spend",
+  'max-forecast': 'the month-end projection',
 };
 
 export function alertSentence(alert: Alert): string {
@@ -37,4 +39,19 @@ export function gapSentence(gap: Discrepancy): string {
   }
   const whose = gap.monthScope === 'key' ? 'this key' : gap.workspace !== undefined ? `workspace ${sanitize(gap.workspace, 80)}` : 'account';
   return `Month ${formatUsd(gap.month)} (${whose}, live) vs ${formatUsd(gap.breakdownMonth)} in this month's completed days of the breakdown: ${parts.join('; ')}.`;
+}
+
+/**
+ * Analytics' account month beside the sum over /keys, when they differ by more than a cent: by how
+ * much, and why (keys deleted this month are in analytics only; spend of the last minutes can reach
+ * the keys' live counters before analytics). Undefined when they agree or there is no /keys sum.
+ */
+export function crossCheckSentence(account: AccountTotals): string | undefined {
+  const listed = account.listedKeys;
+  if (account.source !== 'analytics' || !listed) return undefined;
+  const difference = Math.round((account.usage.month - listed.month) * 1e9) / 1e9;
+  if (Math.abs(difference) <= 0.01) return undefined;
+  return difference > 0
+    ? `They count ${formatUsd(difference)} more this month than the keys /keys lists (${formatUsd(listed.month)}): spend of keys deleted since, or of keys /keys does not list.`
+    : `The keys /keys lists count ${formatUsd(-difference)} more this month (${formatUsd(listed.month)}): spend not yet in analytics.`;
 }

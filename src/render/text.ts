@@ -1,7 +1,7 @@
 import type { GroupBy } from '../options.js';
 import type { ChalkInstance } from 'chalk';
 import { formatCount, formatUsd } from '../format.js';
-import { gapSentence } from './sentences.js';
+import { crossCheckSentence, gapSentence } from './sentences.js';
 import type { Totals as GroupTotals } from '../insights/breakdown.js';
 import type { Runway } from '../insights/runway.js';
 import { describeUtcDayEnd } from '../insights/utc-clock.js';
@@ -54,12 +54,18 @@ export function renderText(report: Report, options: TextOptions): string {
   ];
   lines.push('');
   for (const note of notes) if (note) lines.push(...wrap(note, options.width).map((line) => dim(line)));
-  lines.push(...wrap(FOOTNOTE, options.width).map((line) => dim(line)));
+  // Through analytics the breakdown holds today too: the caveat the asterisk marks no longer holds.
+  if (!isLive(report)) lines.push(...wrap(FOOTNOTE, options.width).map((line) => dim(line)));
   return `${lines.join('\n')}\n`;
 }
 
-function period(totals: { today: number; week: number; month: number }): string {
-  return `Today: ${formatUsd(totals.today)}* | Week: ${formatUsd(totals.week)} | Month: ${formatUsd(totals.month)}`;
+/** The breakdown came from analytics: it holds today, live. */
+function isLive(report: Report): boolean {
+  return report.breakdown.status === 'ok' && report.breakdown.value.source === 'analytics';
+}
+
+function period(totals: { today: number; week: number; month: number }, live = false): string {
+  return `Today: ${formatUsd(totals.today)}${live ? '' : '*'} | Week: ${formatUsd(totals.week)} | Month: ${formatUsd(totals.month)}`;
 }
 
 function hasSpend(totals: { today: number; week: number; month: number } | null | undefined): boolean {
@@ -70,15 +76,23 @@ function totalsLines(report: Report, chalk: ChalkInstance): string[] {
   const lines: string[] = [];
   const { key, account } = report;
   const accountTotals = account.status === 'ok' ? account.value : undefined;
-  if (key.usage) lines.push(`${period(key.usage)}${accountTotals ? chalk.dim(' (this key)') : ''}`);
+  const live = isLive(report);
+  if (key.usage) lines.push(`${period(key.usage, live)}${accountTotals ? chalk.dim(' (this key)') : ''}`);
   if (accountTotals) {
-    lines.push(`${accountLabel(accountTotals)}: ${period(accountTotals.usage)} ${chalk.dim(`(${accountCount(accountTotals)})`)}`);
+    const count = accountTotals.source === 'analytics' ? 'all keys, deleted ones too' : accountCount(accountTotals);
+    lines.push(`${accountLabel(accountTotals)}: ${period(accountTotals.usage, live)} ${chalk.dim(`(${count})`)}`);
   }
   // BYOK spend is billed by the user's own provider accounts: shown on its own line, never added in.
   const byok = key.usage ? key.byokUsage : accountTotals?.byokUsage;
   if (hasSpend(byok)) {
     const whose = key.usage && accountTotals ? 'this key, ' : '';
     lines.push(`BYOK: ${period(byok!).replace('*', '')} ${chalk.dim(`(${whose}billed by your own provider keys)`)}`);
+  }
+  if (report.forecast) {
+    const f = report.forecast;
+    lines.push(
+      `Month: ${formatUsd(f.monthToDate)}, on pace for ${formatUsd(f.projectedMonth)} ${chalk.dim(`(account, at the ${f.basis.averageDays}-day average of ${formatUsd(f.dailyAverage)}/day)`)}`,
+    );
   }
   if (!key.usage && !accountTotals) {
     lines.push(
@@ -141,7 +155,17 @@ function capText(limit: number, remaining: number | null, reset: string | null):
   return reset ? `${left}, resets ${sanitize(reset)}` : left;
 }
 
-const TITLES = { model: 'Models', provider: 'Providers', day: 'Days', workspace: 'Workspaces' } as const;
+const TITLES: Record<GroupBy, string> = {
+  model: 'Models',
+  provider: 'Providers',
+  key: 'Keys',
+  workspace: 'Workspaces',
+  day: 'Days',
+  week: 'Weeks',
+  month: 'Months',
+  hour: 'Hours',
+};
+const TIME_GROUPINGS: readonly GroupBy[] = ['day', 'week', 'month', 'hour'];
 
 function breakdownLines(report: Report, options: TextOptions): string[] {
   const { chalk } = options;
@@ -153,11 +177,14 @@ function breakdownLines(report: Report, options: TextOptions): string[] {
   if (breakdown.status === 'failed') return [chalk.yellow(`Recent ${TITLES[by]}: unavailable (/activity failed; see the warning)`)];
 
   const b = breakdown.value;
+  if (b.source === 'analytics') return analyticsLines(b, report, by, options);
   const whose = b.scope === 'key' ? ', this key' : b.workspace ? `, workspace ${sanitize(b.workspace.name, 80)}` : '';
   const lines = [chalk.bold(`Recent ${TITLES[by]} (${b.days}d${whose}):`)];
   const rows = breakdownRows(b, by, options.fullNames === true);
   if (b.models.length === 0) {
     lines.push(chalk.dim(`No activity in the last ${b.days} completed UTC days (${b.from} to ${b.to}).`));
+  } else if (b.groups) {
+    lines.push(...barLines(rows, chalk));
   } else if (options.details) {
     lines.push(...detailsTable(rows, by, options));
   } else {
@@ -172,9 +199,63 @@ function breakdownLines(report: Report, options: TextOptions): string[] {
   return lines;
 }
 
+/** The breakdown through now (analytics): the window's days named, today marked live, time groupings as bars. */
+function analyticsLines(b: ReportBreakdown, report: Report, by: GroupBy, options: TextOptions): string[] {
+  const { chalk } = options;
+  const today = report.fetchedAt.slice(0, 10);
+  const span =
+    b.from === b.to && b.to === today
+      ? 'today, live'
+      : b.to !== today
+        ? `${b.from} to ${b.to}`
+        : b.days <= 31
+          ? `last ${b.days} days including today, live`
+          : `${b.from} to today, live`;
+  const lines = [chalk.bold(`${TITLES[by]} (${span}):`)];
+  const rows = breakdownRows(b, by, options.fullNames === true);
+  if (b.models.length === 0) {
+    lines.push(chalk.dim(`No activity from ${b.from} to ${b.to}.`));
+  } else if (TIME_GROUPINGS.includes(by)) {
+    lines.push(...barLines(rows, chalk));
+  } else if (options.details) {
+    lines.push(...detailsTable(rows, by, options));
+  } else {
+    lines.push(...bulletLines(rows, options.top, chalk));
+  }
+  // The bars of a time grouping are the trend already; a sparkline of more days than a line holds is none.
+  if (b.days > 1 && b.models.length > 0 && !TIME_GROUPINGS.includes(by)) {
+    const { min, max, average } = b.trend;
+    const spark = b.days <= MAX_SPARKLINE_DAYS ? `${sparkline(b.daily.map((d) => d.usage))}  ` : '';
+    lines.push(`Trend: ${spark}${chalk.dim(`min ${formatUsd(min)} · avg ${formatUsd(average)}/day · max ${formatUsd(max)}`)}`);
+  }
+  return lines;
+}
+
+const MAX_SPARKLINE_DAYS = 62;
+
+const BAR_WIDTH = 24;
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/** One line a bucket: its label, a bar as long as its share of the largest, the spend and requests. */
+function barLines(rows: readonly Row[], chalk: TextOptions['chalk']): string[] {
+  const max = Math.max(0, ...rows.map((r) => r.usage));
+  const labelWidth = Math.max(...rows.map((r) => r.name.length));
+  const amounts = rows.map((r) => formatUsd(r.usage));
+  const amountWidth = Math.max(...amounts.map((a) => a.length));
+  return rows.map((row, i) => {
+    const eighths = max > 0 ? Math.round((row.usage / max) * BAR_WIDTH * 8) : 0;
+    // Any spend at all shows as at least a sliver.
+    const filled = row.usage > 0 ? Math.max(1, eighths) : 0;
+    const bar = '█'.repeat(Math.floor(filled / 8)) + EIGHTHS[filled % 8];
+    return `${row.name.padEnd(labelWidth)}  ${bar.padEnd(BAR_WIDTH)}  ${amounts[i]!.padStart(amountWidth)} ${chalk.dim(`(${formatCount(row.requests)})`)}`;
+  });
+}
+
 type Row = { name: string } & Pick<GroupTotals, 'usage' | 'byokUsage' | 'requests'> & Partial<GroupTotals>;
 
 function breakdownRows(b: ReportBreakdown, by: GroupBy, fullNames: boolean): Row[] {
+  // Key and workspace names are foreign text too; time buckets are this tool's own labels.
+  if (b.groups && b.groups.by === by) return b.groups.items.map((g) => ({ ...g, name: shownName(g.name) }));
   if (by === 'workspace') return (b.workspaces ?? []).map((w) => ({ ...w, name: shownName(w.workspace.name) }));
   if (by === 'provider') return b.providers.map((p) => ({ ...p, name: shownName(p.provider) }));
   if (by === 'day') return b.daily.map((d) => ({ name: d.date, usage: d.usage, requests: d.requests, byokUsage: 0 }));
@@ -229,7 +310,8 @@ function scopeNote(report: Report): string | undefined {
   if (report.breakdown.status === 'ok') {
     const b = report.breakdown.value;
     const whose = b.scope === 'key' ? 'this key' : b.workspace ? `workspace ${sanitize(b.workspace.name, 80)}` : 'whole account';
-    parts.push(`breakdown: ${whose}, ${b.from} to ${b.to} (completed days)`);
+    const what = b.source === 'analytics' ? (b.to === report.fetchedAt.slice(0, 10) ? 'analytics, today included, live' : 'analytics') : 'completed days';
+    parts.push(`breakdown: ${whose}, ${b.from} to ${b.to} (${what})`);
   }
   if (parts.length === 0) return undefined;
   return `${parts.join('; ')}.`.replace(/^./, (c) => c.toUpperCase());
@@ -237,6 +319,11 @@ function scopeNote(report: Report): string | undefined {
 
 function accountNote(report: Report): string | undefined {
   if (report.account.status !== 'ok') return undefined;
+  if (report.account.value.source === 'analytics') {
+    const base = 'Account totals come from the analytics API: every key of every workspace, keys deleted since included.';
+    const check = crossCheckSentence(report.account.value);
+    return check ? `${base} ${check}` : base;
+  }
   const account = report.account.value;
   const { keys, disabledKeys } = account;
   const disabled = disabledKeys > 0 ? `, ${disabledKeys} of them disabled` : '';
