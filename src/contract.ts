@@ -6,8 +6,23 @@ import { alertSentence, gapSentence } from './render/sentences.js';
  * The --json documents: a contract for scripts (README, "JSON output"). These types are the
  * contract, written out on their own, and mapped from the report model, so the model can change
  * without breaking schemaVersion 1. Add fields, never rename or remove one, without raising
- * schemaVersion. Money is unrounded USD; rounding is the reader's choice.
+ * schemaVersion. Money is USD rounded to 1e-9 (no float noise such as 2.3200000000000003, no real
+ * digit lost: the API sends at most a few decimals); ratios (usdPerMillionTokens) to 4 decimals.
  */
+
+/** A dollar amount without binary noise: nine decimals, or 15 significant digits where nine would overflow. */
+export function money(value: number): number {
+  if (Math.abs(value) >= 1e6) return Number(value.toPrecision(15));
+  return Math.round(value * 1e9) / 1e9 || 0;
+}
+
+const moneyOrNull = (value: number | null): number | null => (value === null ? null : money(value));
+
+/** A ratio such as dollars per million tokens: four decimals are more than anyone prices by. */
+export function ratio(value: number): number {
+  if (Math.abs(value) >= 1e10) return Number(value.toPrecision(15));
+  return Math.round(value * 1e4) / 1e4 || 0;
+}
 
 export interface JsonPeriods {
   today: number;
@@ -80,19 +95,24 @@ export interface JsonDocument {
   warnings: JsonWarning[];
 }
 
-const totals = (t: JsonTotals): JsonTotals => ({ today: t.today, week: t.week, month: t.month, total: t.total });
-const periods = (t: JsonPeriods): JsonPeriods => ({ today: t.today, week: t.week, month: t.month });
+const totals = (t: JsonTotals): JsonTotals => ({ today: money(t.today), week: money(t.week), month: money(t.month), total: money(t.total) });
+const periods = (t: JsonPeriods): JsonPeriods => ({ today: money(t.today), week: money(t.week), month: money(t.month) });
 
 function groupTotals(t: JsonGroupTotals): JsonGroupTotals {
   return {
-    usage: t.usage,
-    byokUsage: t.byokUsage,
+    usage: money(t.usage),
+    byokUsage: money(t.byokUsage),
     requests: t.requests,
     promptTokens: t.promptTokens,
     completionTokens: t.completionTokens,
     reasoningTokens: t.reasoningTokens,
-    usdPerMillionTokens: t.usdPerMillionTokens,
+    usdPerMillionTokens: t.usdPerMillionTokens === null ? null : ratio(t.usdPerMillionTokens),
   };
+}
+
+function runwayOf(runway: Report['runway']): JsonRunway | null {
+  if (!runway) return null;
+  return { ...runway, dailyAverage: money(runway.dailyAverage) };
 }
 
 export function toJsonDocument(report: Report): JsonDocument {
@@ -109,8 +129,8 @@ export function toJsonDocument(report: Report): JsonDocument {
       isFreeTier: key.isFreeTier,
       usage: key.usage && totals(key.usage),
       byokUsage: key.byokUsage && totals(key.byokUsage),
-      limit: key.limit,
-      limitRemaining: key.limitRemaining,
+      limit: moneyOrNull(key.limit),
+      limitRemaining: moneyOrNull(key.limitRemaining),
       limitReset: key.limitReset,
       includeByokInLimit: key.includeByokInLimit,
     },
@@ -123,7 +143,7 @@ export function toJsonDocument(report: Report): JsonDocument {
             disabledKeys: account.value.disabledKeys,
           }
         : null,
-    credits: credits.status === 'ok' ? { total: credits.value.total, used: credits.value.used, remaining: credits.value.remaining } : null,
+    credits: credits.status === 'ok' ? { total: money(credits.value.total), used: money(credits.value.used), remaining: money(credits.value.remaining) } : null,
     models: breakdown && {
       days: breakdown.days,
       from: breakdown.from,
@@ -132,13 +152,35 @@ export function toJsonDocument(report: Report): JsonDocument {
       items: breakdown.models.map((m) => ({ model: m.model, ...groupTotals(m) })),
     },
     providers: breakdown && breakdown.providers.map((p) => ({ provider: p.provider, ...groupTotals(p) })),
-    daily: breakdown && breakdown.daily.map((d) => ({ date: d.date, usage: d.usage, requests: d.requests })),
-    trend: breakdown && { min: breakdown.trend.min, max: breakdown.trend.max, average: breakdown.trend.average },
-    runway: report.runway && { ...report.runway },
-    discrepancy: discrepancy && { ...discrepancy, message: gapSentence(discrepancy) },
+    daily: breakdown && breakdown.daily.map((d) => ({ date: d.date, usage: money(d.usage), requests: d.requests })),
+    trend: breakdown && { min: money(breakdown.trend.min), max: money(breakdown.trend.max), average: money(breakdown.trend.average) },
+    runway: runwayOf(report.runway),
+    discrepancy: discrepancy && {
+      ...discrepancy,
+      month: money(discrepancy.month),
+      breakdownMonth: money(discrepancy.breakdownMonth),
+      gap: money(discrepancy.gap),
+      today: money(discrepancy.today),
+      otherKeys: moneyOrNull(discrepancy.otherKeys),
+      unexplained: money(discrepancy.unexplained),
+      message: gapSentence(discrepancy),
+    },
     utcDayEndsAt: report.utcDayEndsAt,
-    alerts: report.alerts.map((a) => ({ threshold: a.threshold, limit: a.limit, actual: a.actual, by: a.by, message: alertSentence(a) })),
+    alerts: report.alerts.map((a) => ({ threshold: a.threshold, limit: money(a.limit), actual: money(a.actual), by: money(a.by), message: alertSentence(a) })),
     warnings: report.warnings.map((w) => ({ source: w.source, message: w.message })),
+  };
+}
+
+/** What `--json` prints instead of a report when the run fails; the exit code is the same. */
+export interface JsonErrorDocument {
+  schemaVersion: 1;
+  error: {
+    message: string;
+    exitCode: number;
+    /** `key`, `keys`, `credits` or `activity` when an endpoint failed; else `usage`, `config`, `api`, `network`, `interrupted` or `internal`. */
+    source: string;
+    /** The HTTP status, when the server answered. */
+    status?: number;
   };
 }
 
@@ -175,8 +217,8 @@ export function toJsonKeysDocument(report: KeysReport): JsonKeysDocument {
       disabled: k.disabled,
       usage: totals(k.usage),
       byokUsage: k.byokUsage && totals(k.byokUsage),
-      limit: k.limit,
-      limitRemaining: k.limitRemaining,
+      limit: moneyOrNull(k.limit),
+      limitRemaining: moneyOrNull(k.limitRemaining),
       limitReset: k.limitReset,
     })),
     totals: { keys: report.totals.keys, usage: totals(report.totals.usage) },

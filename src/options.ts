@@ -38,6 +38,8 @@ export interface CliOptions extends CommonOptions {
   cache?: number | undefined;
   /** Seconds between redraws; true when --watch is given without a value. */
   watch?: number | true | undefined;
+  /** Whether --top was on the command line (CSV lists every row unless it was). */
+  topGiven?: boolean | undefined;
 }
 
 export interface KeysOptions extends CommonOptions {

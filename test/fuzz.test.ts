@@ -216,7 +216,11 @@ describe('fuzzed responses through the built CLI', () => {
           expect([0, 6]).toContain(result.code);
           expect(result.stderr).not.toMatch(/\n\s+at |undefined|Infinity|(?<!")NaN(?!")/);
           if (result.code === 6) {
-            expect(result.stdout).toBe('');
+            // With --json a failure is one error document, carrying the stderr line's message.
+            expect(JSON.parse(result.stdout)).toEqual({
+              schemaVersion: 1,
+              error: { message: result.stderr.replace(/^openrouter-usage: /, '').trimEnd(), exitCode: 6, source: 'key' },
+            });
             expect(result.stderr).toMatch(/^openrouter-usage: \/key: invalid response: [^\n]+\n$/);
           } else {
             expect(everyNumberIsReal(JSON.parse(result.stdout))).toBe(true);

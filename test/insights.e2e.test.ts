@@ -711,7 +711,8 @@ describe.concurrent('detail views', SLOW, () => {
       const rows = s.data.activity.filter((r) => r.model === item.model && r.date >= d.models!.from && r.date <= d.models!.to);
       expect(item.completionTokens, item.model).toBe(sum(rows, (r) => r.completion_tokens));
       expect(item.reasoningTokens, item.model).toBe(sum(rows, (r) => r.reasoning_tokens));
-      expect(item.usdPerMillionTokens, item.model).toBeCloseTo((item.usage / (item.promptTokens + sum(rows, (r) => r.completion_tokens))) * 1e6, 6);
+      // JSON gives ratios to four decimals.
+      expect(item.usdPerMillionTokens, item.model).toBeCloseTo((item.usage / (item.promptTokens + sum(rows, (r) => r.completion_tokens))) * 1e6, 4);
     }
     expect(d.models!.items.some((i) => i.reasoningTokens > 0)).toBe(true);
   });
