@@ -82,7 +82,7 @@ describe('renderText', () => {
 
   test('--top cuts the list and sums the rest in one line', () => {
     const out = text(responses(), { top: 1 });
-    expect(out).toContain('• gpt-4.1: $1.10 (42)\n• 2 more: $0.90 (1,241)\n');
+    expect(out).toContain('• gpt-4.1: $1.10 (42)\n• 2 more models: $0.90 (1,241)\n');
     expect(out).not.toContain('claude');
     expect(text(responses(), { top: 0 })).toContain('• cheap:');
   });

@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { formatUsd } from '../format.js';
 import type { KeysReport } from '../keys-report.js';
-import { renderTable } from './table.js';
+import { droppedNote, fitTable } from './table.js';
 
 export function renderKeysText(report: KeysReport, options: { chalk: ChalkInstance; width?: number | undefined }): string {
   const { chalk } = options;
@@ -39,7 +39,7 @@ export function renderKeysText(report: KeysReport, options: { chalk: ChalkInstan
     align,
     priority,
   });
-  const table = renderTable(
+  const table = fitTable(
     [
       column('name', (r) => r.name, 'left', 99),
       column('label', (r) => r.label, 'left', 50),
@@ -52,9 +52,11 @@ export function renderKeysText(report: KeysReport, options: { chalk: ChalkInstan
     ],
     options.width,
   );
-  const [header, ...body] = table;
+  const [header, ...body] = table.lines;
   const total = body.pop()!;
   lines.push(chalk.dim(header!), ...body, chalk.bold(total));
+  const note = droppedNote(table.dropped);
+  if (note) lines.push(chalk.dim(note));
   lines.push(chalk.dim('Live counters of each key, UTC day / week (Monday to Sunday) / month; sorted by month spend.'));
   return `${lines.join('\n')}\n`;
 }

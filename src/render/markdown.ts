@@ -1,5 +1,5 @@
 import { formatCount, formatUsd } from '../format.js';
-import { gapSentence } from './sentences.js';
+import { gapSentence, moreLabel } from './sentences.js';
 import type { KeysReport } from '../keys-report.js';
 import { displayNames, type Report } from '../report.js';
 
@@ -51,15 +51,21 @@ export function renderMarkdown(report: Report, options: { top: number; by?: 'mod
     const v = b.value;
     lines.push(`### Recent ${title} (${v.days} completed UTC days, ${v.scope === 'key' ? 'this key' : 'whole account'})`, '');
     const names = displayNames(v.models.map((m) => m.model));
-    const rows =
+    const items =
       by === 'day'
-        ? v.daily.map((d) => [d.date, formatUsd(d.usage), formatCount(d.requests)])
-        : (by === 'provider'
-            ? v.providers.map((p) => ({ ...p, name: p.provider }))
-            : v.models.map((m) => ({ ...m, name: options.fullNames ? m.model : (names.get(m.model) ?? m.model) }))
-          )
-            .slice(0, options.top === 0 ? undefined : options.top)
-            .map((i) => [i.name, formatUsd(i.usage), formatCount(i.requests)]);
+        ? v.daily.map((d) => ({ ...d, name: d.date }))
+        : by === 'provider'
+          ? v.providers.map((p) => ({ ...p, name: p.provider }))
+          : v.models.map((m) => ({ ...m, name: options.fullNames ? m.model : (names.get(m.model) ?? m.model) }));
+    // Every day of the window is listed, as in text: --top picks among models and providers.
+    const shown = by === 'day' || options.top === 0 ? items : items.slice(0, options.top);
+    const rows = shown.map((i) => [i.name, formatUsd(i.usage), formatCount(i.requests)]);
+    const rest = items.slice(shown.length);
+    if (rest.length > 0) {
+      const usage = rest.reduce((sum, i) => sum + i.usage, 0);
+      const requests = rest.reduce((sum, i) => sum + i.requests, 0);
+      rows.push([`_${moreLabel(rest.length, by)}_`, `_${formatUsd(usage)}_`, `_${formatCount(requests)}_`]);
+    }
     if (v.models.length === 0) lines.push(`No activity from ${v.from} to ${v.to}.`, '');
     else lines.push(...table([by === 'day' ? 'Day' : by === 'provider' ? 'Provider' : 'Model', 'Spend', 'Requests'], ['l', 'r', 'r'], rows), '');
     if (v.days > 1 && v.models.length > 0)

@@ -37,3 +37,10 @@ export function gapSentence(gap: Discrepancy): string {
   const whose = gap.monthScope === 'key' ? 'this key' : 'account';
   return `Month ${formatUsd(gap.month)} (${whose}, live) vs ${formatUsd(gap.breakdownMonth)} in this month's completed days of the breakdown: ${parts.join('; ')}.`;
 }
+
+const GROUP_NOUNS = { model: ['model', 'models'], provider: ['provider', 'providers'], day: ['day', 'days'] } as const;
+
+/** The row that stands for what --top left out, named alike in every format: `12 more models`. */
+export function moreLabel(count: number, by: 'model' | 'provider' | 'day'): string {
+  return `${count} more ${GROUP_NOUNS[by][count === 1 ? 0 : 1]}`;
+}

@@ -18,6 +18,11 @@ function width(text: string): number {
  * the first column is shortened with an ellipsis. `maxWidth` undefined means no limit (piped).
  */
 export function renderTable(columns: readonly Column[], maxWidth?: number): string[] {
+  return fitTable(columns, maxWidth).lines;
+}
+
+/** The table, and the headers of the columns a narrow terminal left out (so the reader can be told). */
+export function fitTable(columns: readonly Column[], maxWidth?: number): { lines: string[]; dropped: string[] } {
   let kept = [...columns];
   const widths = (cols: readonly Column[]) => cols.map((c) => Math.max(width(c.header), ...c.cells.map(width)));
   const total = (cols: readonly Column[]) => widths(cols).reduce((a, b) => a + b, 0) + GAP.length * (cols.length - 1);
@@ -30,7 +35,8 @@ export function renderTable(columns: readonly Column[], maxWidth?: number): stri
   const w = widths(kept);
   if (maxWidth !== undefined && total(kept) > maxWidth) w[0] = Math.max(8, w[0]! - (total(kept) - maxWidth));
   const rows = [kept.map((c) => c.header), ...kept[0]!.cells.map((_, r) => kept.map((c) => c.cells[r] ?? ''))];
-  return rows.map((cells) =>
+  const dropped = columns.filter((c) => !kept.includes(c)).map((c) => c.header);
+  const lines = rows.map((cells) =>
     cells
       .map((cell, i) => {
         const fitted = width(cell) > w[i]! ? `${[...cell].slice(0, w[i]! - 1).join('')}…` : cell;
@@ -40,6 +46,12 @@ export function renderTable(columns: readonly Column[], maxWidth?: number): stri
       .join(GAP)
       .trimEnd(),
   );
+  return { lines, dropped };
+}
+
+/** The line under a table that lost columns: `(narrow terminal: prompt, completion not shown)`. */
+export function droppedNote(dropped: readonly string[]): string | undefined {
+  return dropped.length > 0 ? `(narrow terminal: ${dropped.join(', ')} not shown)` : undefined;
 }
 
 const BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];

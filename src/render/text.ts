@@ -1,11 +1,11 @@
 import type { ChalkInstance } from 'chalk';
 import { formatCount, formatUsd } from '../format.js';
-import { gapSentence } from './sentences.js';
+import { gapSentence, moreLabel } from './sentences.js';
 import type { Breakdown, Totals as GroupTotals } from '../insights/breakdown.js';
 import type { Runway } from '../insights/runway.js';
 import { describeUtcDayEnd } from '../insights/utc-clock.js';
 import { displayNames, type Report } from '../report.js';
-import { renderTable, sparkline, type Column } from './table.js';
+import { droppedNote, fitTable, sparkline, type Column } from './table.js';
 
 export interface TextOptions {
   /** Rows listed before the rest are summed into one line; 0 lists all. */
@@ -134,7 +134,7 @@ function breakdownLines(report: Report, options: TextOptions): string[] {
   } else if (options.details) {
     lines.push(...detailsTable(rows, by, options));
   } else {
-    lines.push(...bulletLines(rows, by === 'day' ? 0 : options.top, chalk));
+    lines.push(...bulletLines(rows, by === 'day' ? 0 : options.top, by, chalk));
   }
   if (b.days > 1 && b.models.length > 0) {
     const { min, max, average } = b.trend;
@@ -154,7 +154,7 @@ function breakdownRows(b: Breakdown, by: 'model' | 'provider' | 'day', fullNames
   return b.models.map((m) => ({ ...m, name: fullNames ? m.model : (names.get(m.model) ?? m.model) }));
 }
 
-function bulletLines(rows: readonly Row[], top: number, chalk: ChalkInstance): string[] {
+function bulletLines(rows: readonly Row[], top: number, by: 'model' | 'provider' | 'day', chalk: ChalkInstance): string[] {
   const shown = top === 0 ? rows : rows.slice(0, top);
   const lines = shown.map((row) => {
     const byok = row.byokUsage > 0 ? chalk.dim(` + ${formatUsd(row.byokUsage)} BYOK`) : '';
@@ -164,7 +164,7 @@ function bulletLines(rows: readonly Row[], top: number, chalk: ChalkInstance): s
   if (rest.length > 0) {
     const usage = rest.reduce((sum, row) => sum + row.usage, 0);
     const requests = rest.reduce((sum, row) => sum + row.requests, 0);
-    lines.push(chalk.dim(`• ${rest.length} more: ${formatUsd(usage)} (${formatCount(requests)})`));
+    lines.push(chalk.dim(`• ${moreLabel(rest.length, by)}: ${formatUsd(usage)} (${formatCount(requests)})`));
   }
   return lines;
 }
@@ -186,10 +186,13 @@ function detailsTable(rows: readonly Row[], by: 'model' | 'provider' | 'day', op
     );
   }
   if (shown.some((r) => r.byokUsage > 0)) columns.push({ header: 'BYOK', cells: shown.map((r) => formatUsd(r.byokUsage)), align: 'right', priority: 70 });
-  const [header, ...body] = renderTable(columns, options.width);
+  const table = fitTable(columns, options.width);
+  const [header, ...body] = table.lines;
   const lines = [options.chalk.dim(header!), ...body];
   const rest = rows.length - shown.length;
-  if (rest > 0) lines.push(options.chalk.dim(`(${rest} more; --top 0 lists all)`));
+  if (rest > 0) lines.push(options.chalk.dim(`(${moreLabel(rest, by)}; --top 0 lists all)`));
+  const note = droppedNote(table.dropped);
+  if (note) lines.push(options.chalk.dim(note));
   return lines;
 }
 
