@@ -135,3 +135,30 @@ describe('--timeout', () => {
     expect((await runCli(['--help'])).stdout).toContain('limit for each HTTP attempt, 1 to 600');
   });
 });
+
+describe('--watch on the alternate screen', () => {
+  test('enters it, redraws in place, never clears the scrollback, and leaves it on Ctrl-C with the figures kept', async () => {
+    // killAfterMs aborts the run's signal, as Ctrl-C does.
+    const res = await runCli(['--demo', '--watch', '30', '--no-color'], {
+      env: { FAKE_CLOCK_NOW: '2026-11-25T06:46:10Z' },
+      terminal: { columns: 100 },
+      killAfterMs: 1500,
+    });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toBe('');
+    expect(res.stdout.startsWith('\u001b[?1049h\u001b[?25l\u001b[H\u001b[2J💰 OpenRouter Usage (demo data)\n')).toBe(true);
+    expect(res.stdout).not.toContain('\u001b[3J');
+    const [onScreen, after] = res.stdout.split('\u001b[?25h\u001b[?1049l');
+    expect(onScreen).toMatch(/\nRefreshed \d\d:\d\d:\d\d; next in 30 s\. Ctrl-C to stop\.\n$/);
+    // Back on the normal screen: the last report, without the refresh line.
+    expect(after!.startsWith('💰 OpenRouter Usage (demo data)\n')).toBe(true);
+    expect(after).not.toContain('Refreshed');
+    expect(after).not.toContain('\u001b[');
+  });
+
+  test('a usage error never enters it', async () => {
+    const res = await runCli(['--demo', '--watch', '--json'], { terminal: { columns: 100 } });
+    expect(res.code).toBe(2);
+    expect(res.stdout).not.toContain('\u001b[?1049h');
+  });
+});
