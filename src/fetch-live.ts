@@ -1,8 +1,8 @@
 import { fetchKeyList, type NamedKey } from './api/client.js';
 import type { KeyListItem } from './api/schemas.js';
-import { isCacheable, readCache, writeCache } from './cache.js';
+import { isCacheable, writeCache } from './cache.js';
 import type { Fetched, LiveSettings } from './commands/answers.js';
-import { configWarnings } from './commands/output.js';
+import { configWarnings } from './commands/warnings.js';
 import { CliError } from './errors.js';
 import { gatherResponses } from './gather.js';
 import { HttpClient } from './http.js';
@@ -13,19 +13,12 @@ import type { Warning } from './report.js';
 
 /**
  * Settings in, validated answers out: the one module that talks HTTP, loaded only when a command
- * really asks the API (never for --demo, --help, --version or a fresh cache hit of a status bar).
+ * really asks the API (never for --demo, --help, --version or a fresh cache hit: answers.ts reads the
+ * cache before it loads this module).
  */
 export async function fetchReportAnswers(settings: LiveSettings, options: CliOptions, io: Io, signal: AbortSignal | undefined): Promise<Fetched> {
-  const started = io.now();
   const warnings = configWarnings(settings.credentials.warnings);
   const { cacheFile } = settings;
-  if (cacheFile && options.cache! > 0) {
-    const entry = readCache(cacheFile);
-    const age = entry ? started - Date.parse(entry.fetchedAt) : Infinity;
-    if (entry && age >= 0 && age < options.cache! * 1000) {
-      return { responses: entry.responses, warnings, fetchedAt: new Date(entry.fetchedAt), fromCache: true };
-    }
-  }
 
   const http = client(options, settings.baseUrl, signal, io);
   try {

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULTS } from './defaults.js';
 import { renderErrorDocument } from './error-document.js';
 import { CliError, ExitCode, toCliError } from './errors.js';
 import { terminalWidth, writeOut, type Io } from './io.js';
@@ -59,8 +60,10 @@ function addCommonOptions(command: Command): Command {
       .option('--json', 'print one JSON document (schemaVersion 1); short for --format json')
       .addOption(new Option('--format <format>', 'output: text, json, markdown, csv (the breakdown) or oneline (status bars)').choices(FORMATS))
       // undici times a wait for headers on a clock of about one second: a shorter limit would not be kept.
-      .addOption(new Option('--timeout <seconds>', 'limit for each HTTP attempt, 1 to 600').default(20).argParser(secondsIn(1, 600)))
-      .addOption(new Option('--deadline <seconds>', 'limit for the whole run, retries included, 1 to 3600').default(45).argParser(secondsIn(1, 3600)))
+      .addOption(new Option('--timeout <seconds>', 'limit for each HTTP attempt, 1 to 600').default(DEFAULTS.timeout).argParser(secondsIn(1, 600)))
+      .addOption(
+        new Option('--deadline <seconds>', 'limit for the whole run, retries included, 1 to 3600').default(DEFAULTS.deadline).argParser(secondsIn(1, 3600)),
+      )
       .option('--base-url <url>', 'API base URL (https, or http to localhost only) (env: OPENROUTER_BASE_URL)')
       .option('--credentials-file <path>', 'read keys from this file (dotenv format)')
       .option('--no-color', 'no colours (also: NO_COLOR, or stdout not a terminal)')
@@ -79,12 +82,14 @@ export function buildProgram(run: CommandRunners): Command {
     .description('What you are spending on OpenRouter: live Today / Week / Month totals, credit balance, and where the money went.')
     .version(__VERSION__, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
-    .addOption(new Option('--days <n>', 'breakdown window, in completed UTC days (1-30)').default(7).argParser(integerIn(1, 30)))
+    .addOption(new Option('--days <n>', 'breakdown window, in completed UTC days (1-30)').default(DEFAULTS.days).argParser(integerIn(1, 30)))
     .addOption(
-      new Option('--top <n>', 'rows listed before the rest are summed in one; 0 lists all').default(8).argParser(integerIn(0, Number.MAX_SAFE_INTEGER)),
+      new Option('--top <n>', 'rows listed before the rest are summed in one; 0 lists all')
+        .default(DEFAULTS.top)
+        .argParser(integerIn(0, Number.MAX_SAFE_INTEGER)),
     )
-    .addOption(new Option('--by <group>', 'group the breakdown by').choices(GROUPS).default('model'))
-    .addOption(new Option('--scope <scope>', 'breakdown of the whole account, or of the API key in use').choices(SCOPES).default('account'))
+    .addOption(new Option('--by <group>', 'group the breakdown by').choices(GROUPS).default(DEFAULTS.by))
+    .addOption(new Option('--scope <scope>', 'breakdown of the whole account, or of the API key in use').choices(SCOPES).default(DEFAULTS.scope))
     .option('--details', 'a table with tokens and $ per million tokens')
     .option('--full-names', 'full model ids (openai/gpt-4.1) instead of short names')
     .addOption(new Option('--min-balance <usd>', 'exit 7 when the balance is below this').argParser(usd))

@@ -5,6 +5,7 @@ import type { CliOptions, CommonOptions } from '../options.js';
 import { registerSecret } from '../redact.js';
 import { buildCheckedReport, type Report, type Responses, type Warning } from '../report.js';
 import type { CliError } from '../errors.js';
+import { configWarnings } from './warnings.js';
 
 /** The answers for one report (the demo's, the cache's, or the API's), and when they were fetched. */
 export interface Fetched {
@@ -38,18 +39,39 @@ export function answerSource(options: CliOptions, io: Io): AnswerSource {
       lastGood: () => undefined,
     };
   }
+  const settings = liveSettings(options, io);
+  const identity = identityOf(settings, options);
+  return {
+    // A fresh cache entry answers without the HTTP layer; it loads only here, when a report really asks the API.
+    fetch: async (signal) => cachedAnswers(settings, options, io) ?? (await import('../fetch-live.js')).fetchReportAnswers(settings, options, io, signal),
+    lastGood: () => (settings.cacheFile ? readCache(settings.cacheFile) : readCache(cachePath(io.env, identity))),
+  };
+}
+
+/** Keys, base URL and cache file of a live run; a missing key or a bad URL is a CliError. */
+export function liveSettings(options: CliOptions, io: Io): LiveSettings {
   const baseUrl = baseUrlOf(options, io);
   const credentials = resolveCredentials({ env: io.env, cwd: io.cwd, credentialsFile: options.credentialsFile });
   registerSecret(credentials.apiKey.value);
   registerSecret(credentials.mgmtKey?.value);
-  // What changes the answers: the keys, where they are sent, and whose activity is asked for.
-  const identity = [credentials.apiKey.value, credentials.mgmtKey?.value ?? '', baseUrl, options.scope];
-  const settings: LiveSettings = { baseUrl, credentials, cacheFile: options.cache === undefined ? undefined : cachePath(io.env, identity) };
-  return {
-    // The HTTP layer loads only here, when a report really asks the API.
-    fetch: async (signal) => (await import('../fetch-live.js')).fetchReportAnswers(settings, options, io, signal),
-    lastGood: () => (settings.cacheFile ? readCache(settings.cacheFile) : readCache(cachePath(io.env, identity))),
-  };
+  const settings: LiveSettings = { baseUrl, credentials, cacheFile: undefined };
+  settings.cacheFile = options.cache === undefined ? undefined : cachePath(io.env, identityOf(settings, options));
+  return settings;
+}
+
+/** What changes the answers: the keys, where they are sent, and whose activity is asked for. */
+function identityOf(settings: LiveSettings, options: CliOptions): string[] {
+  return [settings.credentials.apiKey.value, settings.credentials.mgmtKey?.value ?? '', settings.baseUrl, options.scope];
+}
+
+/** The answers of a cache entry younger than --cache seconds (validated as it is read), or undefined. */
+export function cachedAnswers(settings: LiveSettings, options: CliOptions, io: Io): Fetched | undefined {
+  const { cacheFile } = settings;
+  if (!cacheFile || !(options.cache! > 0)) return undefined;
+  const entry = readCache(cacheFile);
+  const age = entry ? io.now() - Date.parse(entry.fetchedAt) : Infinity;
+  if (!entry || age < 0 || age >= options.cache! * 1000) return undefined;
+  return { responses: entry.responses, warnings: configWarnings(settings.credentials.warnings), fetchedAt: new Date(entry.fetchedAt), fromCache: true };
 }
 
 /** --base-url, else OPENROUTER_BASE_URL from io's environment (read here, not by commander from the process). */

@@ -1,8 +1,6 @@
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import type { Io } from '../io.js';
 import { formatOf, type CommonOptions, type Format } from '../options.js';
-import { redact } from '../redact.js';
-import type { Warning } from '../report.js';
 
 /** How this run prints: decided once per command from the options and the terminal. */
 export interface Output {
@@ -21,16 +19,5 @@ export function outputFor(options: CommonOptions, io: Io): Output {
   return { format, chalk: new Chalk({ level: level as 0 | 1 | 2 | 3 }), width: io.isTTY ? io.columns : undefined, timeZone: io.env.TZ || undefined };
 }
 
-/** The one place a warning becomes a stderr line; JSON carries the same text in `warnings`. */
-export function warningLine(warning: Warning): string {
-  return `warning: ${redact(warning.message)}\n`;
-}
-
-export function writeWarnings(io: Io, warnings: readonly Warning[]): void {
-  for (const warning of warnings) io.stderr.write(warningLine(warning));
-}
-
-/** Config warnings arrive as sentences that may carry their own prefix; the model keeps them bare. */
-export function configWarnings(lines: readonly string[]): Warning[] {
-  return lines.map((line) => ({ source: 'config', message: line.replace(/^warning: /, '') }));
-}
+// Kept importable from here: warnings.ts holds them so that a path without chalk can print them too.
+export { configWarnings, warningLine, writeWarnings } from './warnings.js';
