@@ -397,7 +397,7 @@ async function main() {
       env: childEnv({ ...keys, OPENROUTER_BASE_URL: urlBar, XDG_CACHE_HOME: barCache }),
       check: (res) => {
         clean(res);
-        if (!/^OR \$\d+\.\d\d today · \$\d+\.\d\d left\n$/.test(res.stdout)) throw new Error(`not a oneline report: ${JSON.stringify(res.stdout)}`);
+        if (!/^OR acct \$\d+\.\d\d today · \$\d+\.\d\d left\n$/.test(res.stdout)) throw new Error(`not a oneline report: ${JSON.stringify(res.stdout)}`);
       },
     },
     { id: 'report', label: 'report, 0 ms latency', argv: [BIN], env: childEnv({ ...keys, OPENROUTER_BASE_URL: url0 }), check: report(clean) },

@@ -83,6 +83,9 @@ export interface JsonDocument {
     month: number;
     monthScope: 'key' | 'account';
     breakdownMonth: number;
+    /** The days breakdownMonth covers: this month's completed UTC days in /activity, whatever --days is; `to` null on the 1st. */
+    from: string;
+    to: string | null;
     breakdownScope: 'key' | 'account';
     gap: number;
     today: number;

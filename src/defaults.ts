@@ -5,7 +5,7 @@
  */
 export const DEFAULTS = {
   days: 7,
-  top: 8,
+  top: 4,
   by: 'model',
   scope: 'account',
   timeout: 20,

@@ -33,7 +33,7 @@ With --json a failure still prints one JSON document: { schemaVersion, error }.`
 
 const EXAMPLES = `Examples:
   $ openrouter-usage                     totals, balance, top models (7 days)
-  $ openrouter-usage --days 30 --by provider --details
+  $ openrouter-usage --days 30 --by provider --explain
   $ openrouter-usage --json | jq .credits.remaining
 
 Keys: OPENROUTER_API_KEY (required); OPENROUTER_MGMT_KEY (optional, a
@@ -90,6 +90,7 @@ export function buildProgram(run: CommandRunners): Command {
     )
     .addOption(new Option('--by <group>', 'group the breakdown by').choices(GROUPS).default(DEFAULTS.by))
     .addOption(new Option('--scope <scope>', 'breakdown of the whole account, or of the API key in use').choices(SCOPES).default(DEFAULTS.scope))
+    .option('--explain', 'the fine print: what each figure covers, when the UTC day ends, the month gap')
     .option('--details', 'a table with tokens and $ per million tokens')
     .option('--full-names', 'full model ids (openai/gpt-4.1) instead of short names')
     .addOption(new Option('--min-balance <usd>', 'exit 7 when the balance is below this').argParser(usd))

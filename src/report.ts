@@ -1,5 +1,5 @@
 import type { ActivityRow, CreditsData, KeyData, KeyListItem } from './api/schemas.js';
-import { completedDaysWindow, utcDay } from './dates.js';
+import { addDays, completedDaysWindow, utcDay } from './dates.js';
 import { CliError, type Failure } from './errors.js';
 import { cleanSum } from './format.js';
 import { accountTotals, type AccountTotals } from './insights/account.js';
@@ -139,7 +139,7 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
   };
   report.runway = runwayOf(report, now) ?? null;
   if (responses.activity.status === 'ok' && breakdown.status === 'ok') {
-    report.discrepancy = discrepancyOf(report, monthToDateFromRows(responses.activity.value, utcDay(now)), breakdown.value.scope) ?? null;
+    report.discrepancy = discrepancyOf(report, monthToDateFromRows(responses.activity.value, utcDay(now)), breakdown.value.scope, utcDay(now)) ?? null;
   }
   let thresholdFailure: CliError | undefined;
   try {
@@ -179,11 +179,14 @@ function runwayOf(report: Report, now: Date): Runway | undefined {
   return undefined;
 }
 
-function discrepancyOf(report: Report, breakdownMonth: number, breakdownScope: 'account' | 'key'): Discrepancy | undefined {
-  // Compare like with like where possible: a key's breakdown with the key's totals.
+function discrepancyOf(report: Report, breakdownMonth: number, breakdownScope: 'account' | 'key', today: string): Discrepancy | undefined {
+  // Compare like with like where possible: a key's breakdown with the key's totals, and the live month
+  // with the same month's completed days in /activity, whatever window the breakdown shows.
   const totals = breakdownScope === 'key' && report.key.usage ? { ...report.key.usage, scope: 'key' as const } : primaryTotals(report);
   if (!totals) return undefined;
-  return explainGap({ month: totals.month, today: totals.today, monthScope: totals.scope, breakdownMonth, breakdownScope });
+  const from = `${today.slice(0, 7)}-01`;
+  const to = today > from ? addDays(today, -1) : null;
+  return explainGap({ month: totals.month, today: totals.today, monthScope: totals.scope, breakdownMonth, breakdownScope, from, to });
 }
 
 function thresholdFigures(report: Report, responses: Responses): { balance: Figure; today: Figure; month: Figure } {

@@ -97,7 +97,7 @@ describe('--format oneline', () => {
     sandbox = await makeSandbox();
     const result = await runCli(['--format', 'oneline'], { sandbox, env: env() });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^OR \$\d+\.\d\d today · \$\d+\.\d\d left\n$/);
+    expect(result.stdout).toMatch(/^OR acct \$\d+\.\d\d today · \$\d+\.\d\d left\n$/);
   });
 
   test('on failure: a short marker and a non-zero exit, never a partial report', async () => {

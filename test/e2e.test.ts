@@ -274,7 +274,8 @@ describe.concurrent('text report', SLOW, () => {
 
   it('API + management key: balance, models by spend over 7 days, requests in parallel', async ({ s }) => {
     s.latencyMs = 300;
-    const res = await run(s, [], BOTH_KEYS);
+    // Every model listed, so that both gpt-oss-120b rows show under their full names.
+    const res = await run(s, ['--top', '0'], BOTH_KEYS);
     expect(res.code).toBe(0);
     expect(res.stderr).toBe('');
     expect(res.stdout.startsWith('💰 OpenRouter Usage')).toBe(true);

@@ -32,6 +32,9 @@ describe('snapshots (fixed data, fixed clock)', () => {
   test.each(Object.entries(outputs))('%s', (_format, output) => {
     expect(output).toMatchSnapshot();
   });
+  test('--explain at 80 columns', () => {
+    expect(renderText(report, { top: 8, chalk: plain, timeZone: 'UTC', explain: true, width: 80 })).toMatchSnapshot();
+  });
   test('--details and --by provider', () => {
     expect(renderText(report, { top: 3, chalk: plain, timeZone: 'UTC', details: true, by: 'provider' })).toMatchSnapshot();
   });
@@ -68,7 +71,7 @@ describe('every format carries the same numbers', () => {
     expect(outputs.text).toContain(`Balance: ${formatUsd(credits.remaining)} / ${formatUsd(credits.total)}`);
     expect(outputs.markdown).toContain(`| This key | ${formatUsd(key.usage.today)} | ${formatUsd(key.usage.week)} | ${formatUsd(key.usage.month)} |`);
     expect(outputs.markdown).toContain(`**Balance:** ${formatUsd(credits.remaining)} of ${formatUsd(credits.total)}`);
-    expect(outputs.oneline).toBe(`OR ${formatUsd(account.usage.today)} today · ${formatUsd(credits.remaining)} left (demo)\n`);
+    expect(outputs.oneline).toBe(`OR acct ${formatUsd(account.usage.today)} today · ${formatUsd(credits.remaining)} left (demo)\n`);
   });
 
   test('keys view: rows and totals agree across formats', () => {
@@ -114,7 +117,7 @@ describe('oneline', () => {
       { ...responses, credits: { status: 'needs-management-key' }, keys: { status: 'needs-management-key' } },
       { days: 7, now, demo: false, configWarnings: [] },
     );
-    expect(renderOneline(noCredits)).toMatch(/^OR \$1\.23 today · \$\d+\.\d\d month\n$/);
+    expect(renderOneline(noCredits)).toMatch(/^OR key \$1\.23 today · \$\d+\.\d\d this month\n$/);
     expect(renderOneline(noCredits, '5m')).toMatch(/ \(stale 5m\)\n$/);
   });
 });

@@ -69,10 +69,14 @@ const MGMT_ALONE = { OPENROUTER_API_KEY: MGMT_KEY };
 /** A Wednesday in mid-March: a week and a month already under way. */
 const MID_MONTH = '2026-03-11T12:00:00Z';
 
-/** Runs the CLI against `s`, its clock pinned to `s.now`, and checks what every run must satisfy. */
+/**
+ * Runs the CLI against `s`, its clock pinned to `s.now`, and checks what every run must satisfy. The
+ * insights are fine print, so text runs are --explain runs, on a terminal wide enough that no sentence
+ * breaks (the short report and the width have tests of their own).
+ */
 async function run(s: StandIn, args: string[], env: Record<string, string>): Promise<CliResult> {
-  const res = await runCli(args, {
-    env: { OPENROUTER_BASE_URL: s.url, NODE_OPTIONS: `--import=${FAKE_CLOCK}`, FAKE_CLOCK_NOW: s.now.toISOString(), ...env },
+  const res = await runCli(['--explain', ...args], {
+    env: { OPENROUTER_BASE_URL: s.url, NODE_OPTIONS: `--import=${FAKE_CLOCK}`, FAKE_CLOCK_NOW: s.now.toISOString(), COLUMNS: '1000', ...env },
   });
   expectCleanRun(res, SECRETS);
   return res;
@@ -911,7 +915,7 @@ describe.concurrent('the month gap and the UTC day', SLOW, () => {
     expect(g.gap).toBeCloseTo(account.month - breakdownMonth, 9);
     expect(g.gap).toBeCloseTo(account.today, 4);
     expect(Math.abs(g.unexplained)).toBeLessThan(0.005);
-    const want = `Month ${usd(account.month)} (account, live) vs ${usd(breakdownMonth)} in this month's completed days of the breakdown: today's ${usd(account.today)} reaches the breakdown after UTC midnight.`;
+    const want = `Month ${usd(account.month)} (account, live) vs ${usd(breakdownMonth)} in /activity for 2026-03-01 to 2026-03-10 (this month's completed UTC days): today's ${usd(account.today)} reaches /activity after UTC midnight.`;
     expect(g.message).toBe(want);
     expect(linesStarting(text, 'Month $')).toEqual([want]);
   });
@@ -933,13 +937,13 @@ describe.concurrent('the month gap and the UTC day', SLOW, () => {
     expect(g.otherKeys).toBeCloseTo(otherKeys, 9);
     expect(Math.abs(g.unexplained)).toBeLessThan(0.005);
     const want =
-      `Month ${usd(k.usage_monthly)} (this key, live) vs ${usd(breakdownMonth)} in this month's completed days of the breakdown: ` +
-      `today's ${usd(k.usage_daily)} reaches the breakdown after UTC midnight; ${usd(otherKeys)} of the breakdown is other keys' spend.`;
+      `Month ${usd(k.usage_monthly)} (this key, live) vs ${usd(breakdownMonth)} in /activity for 2026-03-01 to 2026-03-10 (this month's completed UTC days): ` +
+      `today's ${usd(k.usage_daily)} reaches /activity after UTC midnight; ${usd(otherKeys)} in /activity is other keys' spend.`;
     expect(g.message).toBe(want);
     expect(linesStarting(text, 'Month $')).toEqual([want]);
   });
 
-  it('a key deleted this month: its spend is in the breakdown but no longer in the live total', async ({ at }) => {
+  it('a key deleted this month: its spend is in /activity but no longer in the live total, and no cause is guessed', async ({ at }) => {
     const s = await at(MID_MONTH);
     const own = ownKey(s);
     s.setData({ keys: s.data.keys.filter((k) => k.hash === own.hash || k.disabled) });
@@ -952,8 +956,8 @@ describe.concurrent('the month gap and the UTC day', SLOW, () => {
     expect(d.discrepancy).toMatchObject({ monthScope: 'account', breakdownScope: 'account', otherKeys: null });
     expect(d.discrepancy!.unexplained).toBeCloseTo(-missing, 9);
     expect(linesStarting(text, 'Month $')).toEqual([
-      `Month ${usd(account.month)} (account, live) vs ${usd(breakdownMonth)} in this month's completed days of the breakdown: ` +
-        `today's ${usd(account.today)} reaches the breakdown after UTC midnight; ${usd(missing)} in the breakdown is missing from the live total (keys deleted this month are no longer counted).`,
+      `Month ${usd(account.month)} (account, live) vs ${usd(breakdownMonth)} in /activity for 2026-03-01 to 2026-03-10 (this month's completed UTC days): ` +
+        `today's ${usd(account.today)} reaches /activity after UTC midnight; ${usd(missing)} in /activity is not in the live month (unexplained).`,
     ]);
   });
 
@@ -967,7 +971,7 @@ describe.concurrent('the month gap and the UTC day', SLOW, () => {
     expect(d.discrepancy).toMatchObject({ breakdownMonth: 0, monthScope: 'account' });
     expect(d.discrepancy!.gap).toBeCloseTo(account.month, 9);
     expect(linesStarting(text, 'Month $')).toEqual([
-      `Month ${usd(account.month)} (account, live) vs $0.00 in this month's completed days of the breakdown: today's ${usd(account.today)} reaches the breakdown after UTC midnight.`,
+      `Month ${usd(account.month)} (account, live) vs no completed UTC day of this month in /activity yet: today's ${usd(account.today)} reaches /activity after UTC midnight.`,
     ]);
   });
 
@@ -992,7 +996,7 @@ describe.concurrent('the month gap and the UTC day', SLOW, () => {
     expect(d.discrepancy).toMatchObject({ today: 0 });
     expect(d.discrepancy!.unexplained).toBeCloseTo(0.006, 9);
     expect(linesStarting(text, 'Month $')).toEqual([
-      `Month ${usd(breakdownMonth + 0.006)} (account, live) vs ${usd(breakdownMonth)} in this month's completed days of the breakdown: $0.01 is not in the breakdown (spend not yet settled there).`,
+      `Month ${usd(breakdownMonth + 0.006)} (account, live) vs ${usd(breakdownMonth)} in /activity for 2026-03-01 to 2026-03-10 (this month's completed UTC days): $0.01 of the live month is not in /activity (unexplained).`,
     ]);
   });
 

@@ -59,8 +59,8 @@ function text(r: Responses, textOptions: Partial<TextOptions> = {}, reportOption
 }
 
 describe('renderText', () => {
-  test('the original layout, with the scope said in words', () => {
-    const lines = text(responses()).split('\n');
+  test('--explain: the original layout, with the scope said in words', () => {
+    const lines = text(responses(), { explain: true }).split('\n');
     expect(lines.slice(0, 10)).toEqual([
       '💰 OpenRouter Usage',
       'Today: $1.23* | Week: $4.56 | Month: $7.89',
@@ -193,7 +193,7 @@ describe('account totals', () => {
   ];
 
   test('shown beside the key totals, each labelled', () => {
-    const out = text(responses({ keys: { status: 'ok', value: keyList } }));
+    const out = text(responses({ keys: { status: 'ok', value: keyList } }), { explain: true });
     expect(out).toContain('Today: $1.23* | Week: $4.56 | Month: $7.89 (this key)\nAccount: Today: $1.23* | Week: $5.56 | Month: $9.89 (2 keys)\n');
     expect(out).toContain(
       'Account totals add up the live counters of the 2 keys /keys lists, 1 of them disabled; keys deleted this period are no longer counted.',
@@ -263,7 +263,7 @@ describe('demo', () => {
 
 describe('notes on a narrow terminal', () => {
   test('break between words, within the width', () => {
-    const out = text(responses(), { width: 60 });
+    const out = text(responses(), { width: 60, explain: true });
     const blocks = out.trimEnd().split('\n\n');
     const notes = blocks.at(-1)!.split('\n');
     expect(notes.length).toBeGreaterThan(4);

@@ -35,7 +35,7 @@ describe('the words of a cached oneline run', () => {
       { credentialsFile: 'c.env', baseUrl: 'https://x.test/api/v1' },
     ],
   ])('%j is one', (argv, expected) => {
-    expect(statusBarOptions(argv)).toMatchObject({ days: 7, top: 8, by: 'model', timeout: 20, deadline: 45, ...expected });
+    expect(statusBarOptions(argv)).toMatchObject({ days: 7, top: 4, by: 'model', timeout: 20, deadline: 45, ...expected });
   });
 
   test.each([
@@ -126,7 +126,7 @@ describe('README recipes', () => {
       expect(res.code, `run ${run}`).toBe(0);
       expect(res.stderr).toBe('');
       // One line, short, and nothing a status line would read as markup or a control character.
-      expect(res.stdout).toMatch(/^OR \$\d+\.\d\d today · \$\d+\.\d\d left\n$/);
+      expect(res.stdout).toMatch(/^OR acct \$\d+\.\d\d today · \$\d+\.\d\d left\n$/);
       expect(res.stdout).not.toContain('#');
     }
   }

@@ -1,13 +1,13 @@
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
-import type { Io } from '../io.js';
+import { terminalWidth, type Io } from '../io.js';
 import { formatOf, type CommonOptions, type Format } from '../options.js';
 
 /** How this run prints: decided once per command from the options and the terminal. */
 export interface Output {
   format: Format;
   chalk: ChalkInstance;
-  /** Terminal width for tables and notes; undefined when piped (no limit). */
-  width: number | undefined;
+  /** Terminal width: no text line is wider (COLUMNS when stdout is no terminal, else 80). */
+  width: number;
   /** The reader's zone (TZ), for the time the UTC day ends; undefined: the process's own. */
   timeZone: string | undefined;
 }
@@ -16,7 +16,7 @@ export function outputFor(options: CommonOptions, io: Io): Output {
   const format = formatOf(options);
   // chalk's own detection speaks for the real process; io may name a level instead (tests, other hosts).
   const level = !options.color || io.env.NO_COLOR ? 0 : (io.colorLevel ?? chalk.level);
-  return { format, chalk: new Chalk({ level: level as 0 | 1 | 2 | 3 }), width: io.isTTY ? io.columns : undefined, timeZone: io.env.TZ || undefined };
+  return { format, chalk: new Chalk({ level: level as 0 | 1 | 2 | 3 }), width: terminalWidth(io) ?? 80, timeZone: io.env.TZ || undefined };
 }
 
 // Kept importable from here: warnings.ts holds them so that a path without chalk can print them too.

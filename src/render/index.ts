@@ -9,7 +9,7 @@ import { renderKeysMarkdown, renderMarkdown } from './markdown.js';
 import { renderKeysOneline, renderOneline } from './oneline.js';
 import { renderText } from './text.js';
 
-type View = Pick<CliOptions, 'top' | 'by' | 'details' | 'fullNames' | 'topGiven'>;
+type View = Pick<CliOptions, 'top' | 'by' | 'details' | 'fullNames' | 'topGiven' | 'explain'>;
 
 /** One table: each format, how it draws the report and the keys view. One model, one small renderer each. */
 const RENDERERS: Record<Format, { report: (report: Report, output: Output, view: View) => string; keys: (report: KeysReport, output: Output) => string }> = {
@@ -30,6 +30,7 @@ const RENDERERS: Record<Format, { report: (report: Report, output: Output, view:
         fullNames: view.fullNames === true,
         width: output.width,
         timeZone: output.timeZone,
+        explain: view.explain === true,
       }),
     keys: (report, output) => renderKeysText(report, { chalk: output.chalk, width: output.width }),
   },

@@ -19,23 +19,36 @@ export function alertSentence(alert: Alert): string {
 const CENT = 0.005;
 
 /**
- * Why the live Month total and the breakdown's days of this month differ, in dollars, so nobody has
- * to guess: today's spend is live at once but reaches /activity after UTC midnight, and an
- * account-wide breakdown also holds other keys' spend.
+ * Why the live Month total and /activity's completed days of the same month differ, in dollars, so
+ * nobody has to guess: today's spend is live at once but reaches /activity after UTC midnight, and
+ * an account-wide /activity also holds other keys' spend. Any other cause is not known here, so
+ * none is named: the rest is called unexplained.
  */
 export function gapSentence(gap: Discrepancy): string {
   const parts: string[] = [];
-  if (gap.today >= CENT) parts.push(`today's ${formatUsd(gap.today)} reaches the breakdown after UTC midnight`);
-  if (gap.otherKeys !== null && gap.otherKeys >= CENT) parts.push(`${formatUsd(gap.otherKeys)} of the breakdown is other keys' spend`);
+  if (gap.today >= CENT) parts.push(`today's ${formatUsd(gap.today)} reaches /activity after UTC midnight`);
+  if (gap.otherKeys !== null && gap.otherKeys >= CENT) parts.push(`${formatUsd(gap.otherKeys)} in /activity is other keys' spend`);
   if (Math.abs(gap.unexplained) >= CENT) {
     parts.push(
       gap.unexplained > 0
-        ? `${formatUsd(gap.unexplained)} is not in the breakdown (spend not yet settled there)`
-        : `${formatUsd(-gap.unexplained)} in the breakdown is missing from the live total (keys deleted this month are no longer counted)`,
+        ? `${formatUsd(gap.unexplained)} of the live month is not in /activity (unexplained)`
+        : `${formatUsd(-gap.unexplained)} in /activity is not in the live month (unexplained)`,
     );
   }
   const whose = gap.monthScope === 'key' ? 'this key' : 'account';
-  return `Month ${formatUsd(gap.month)} (${whose}, live) vs ${formatUsd(gap.breakdownMonth)} in this month's completed days of the breakdown: ${parts.join('; ')}.`;
+  const days =
+    gap.to === null
+      ? 'no completed UTC day of this month in /activity yet'
+      : `${formatUsd(gap.breakdownMonth)} in /activity for ${gap.from} to ${gap.to} (this month's completed UTC days)`;
+  return `Month ${formatUsd(gap.month)} (${whose}, live) vs ${days}: ${parts.join('; ')}.`;
+}
+
+/** The one line the short report keeps of the gap: only when part of it is unexplained, for then a figure may be wrong. */
+export function gapNote(gap: Discrepancy): string | undefined {
+  if (Math.abs(gap.unexplained) < CENT) return undefined;
+  return gap.unexplained > 0
+    ? `Note: the live month is ${formatUsd(gap.unexplained)} above /activity, unexplained (--explain)`
+    : `Note: /activity has ${formatUsd(-gap.unexplained)} more this month than the live total (--explain)`;
 }
 
 const GROUP_NOUNS = { model: ['model', 'models'], provider: ['provider', 'providers'], day: ['day', 'days'] } as const;

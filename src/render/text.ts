@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { formatCount, formatUsd } from '../format.js';
-import { gapSentence, moreLabel } from './sentences.js';
+import { gapNote, gapSentence, moreLabel } from './sentences.js';
 import type { Breakdown, Totals as GroupTotals } from '../insights/breakdown.js';
 import type { Runway } from '../insights/runway.js';
 import { describeUtcDayEnd } from '../insights/utc-clock.js';
@@ -17,35 +17,49 @@ export interface TextOptions {
   details?: boolean;
   /** Full model ids instead of the part after the last `/`. */
   fullNames?: boolean;
-  /** Terminal width for tables; undefined when piped (no limit). */
+  /** Terminal width: no line is wider. Undefined: no limit (the CLI always gives one, 80 when unknown). */
   width?: number | undefined;
   /** For tests: the zone the UTC day end is shown in; default the reader's own. */
   timeZone?: string | undefined;
+  /** The fine print too: the scope of each figure, the UTC reset, how account totals are made, the month gap. */
+  explain?: boolean | undefined;
 }
 
 const FOOTNOTE = '* indicates live totals that may not yet appear in model breakdowns.';
 
-/** The "💰 OpenRouter Usage" block, in the original script's format, with every gap said in words. */
+/**
+ * The "💰 OpenRouter Usage" block, in the original script's format, read in five seconds: totals,
+ * balance, models, trend, and only the notes that change what a figure means. `explain` adds the
+ * fine print (scope of each figure, UTC reset, how account totals are made, the month gap).
+ */
 export function renderText(report: Report, options: TextOptions): string {
   const { chalk } = options;
   const dim = chalk.dim;
+  const explain = options.explain === true;
   const lines: string[] = [chalk.bold(`💰 OpenRouter Usage${report.demo ? ' (demo data)' : ''}`)];
-  lines.push(...totalsLines(report, chalk));
-  lines.push(...balanceLines(report, chalk, options.width));
+  lines.push(...totalsLines(report, chalk, explain));
+  lines.push(...balanceLines(report, chalk, explain));
 
   lines.push('');
   lines.push(...breakdownLines(report, options));
 
-  const notes = [
-    report.discrepancy && gapSentence(report.discrepancy),
-    scopeNote(report),
-    accountNote(report),
-    `All days are UTC; today ends at ${describeUtcDayEnd(new Date(report.fetchedAt), options.timeZone)}.`,
-  ];
-  lines.push('');
-  for (const note of notes) if (note) lines.push(...wrap(note, options.width).map((line) => dim(line)));
-  lines.push(...wrap(FOOTNOTE, options.width).map((line) => dim(line)));
-  return `${lines.join('\n')}\n`;
+  const notes = explain
+    ? [
+        report.discrepancy && gapSentence(report.discrepancy),
+        scopeNote(report),
+        accountNote(report),
+        `All days are UTC; today ends at ${describeUtcDayEnd(new Date(report.fetchedAt), options.timeZone)}.`,
+      ]
+    : [report.discrepancy && gapNote(report.discrepancy)];
+  if (explain) lines.push('');
+  for (const note of notes) if (note) lines.push(dim(note));
+  // The asterisk marks the live totals; its note stays wherever it is shown.
+  if (showsAsterisk(report)) lines.push(dim(FOOTNOTE));
+  return `${fitLines(lines, options.width).join('\n')}\n`;
+}
+
+function showsAsterisk(report: Report): boolean {
+  return report.key.usage !== null || report.account.status === 'ok';
 }
 
 function period(totals: { today: number; week: number; month: number }): string {
@@ -56,7 +70,7 @@ function hasSpend(totals: { today: number; week: number; month: number } | null 
   return !!totals && (totals.today > 0 || totals.week > 0 || totals.month > 0);
 }
 
-function totalsLines(report: Report, chalk: ChalkInstance): string[] {
+function totalsLines(report: Report, chalk: ChalkInstance, explain: boolean): string[] {
   const lines: string[] = [];
   const { key, account } = report;
   const accountTotals = account.status === 'ok' ? account.value : undefined;
@@ -69,7 +83,8 @@ function totalsLines(report: Report, chalk: ChalkInstance): string[] {
   const byok = key.usage ? key.byokUsage : accountTotals?.byokUsage;
   if (hasSpend(byok)) {
     const whose = key.usage && accountTotals ? 'this key, ' : '';
-    lines.push(`BYOK: ${period(byok!).replace('*', '')} ${chalk.dim(`(${whose}billed by your own provider keys)`)}`);
+    const billed = explain ? 'billed by your own provider keys' : 'not credits';
+    lines.push(`BYOK: ${period(byok!).replace('*', '')} ${chalk.dim(`(${whose}${billed})`)}`);
   }
   if (!key.usage && !accountTotals) {
     lines.push(
@@ -79,15 +94,20 @@ function totalsLines(report: Report, chalk: ChalkInstance): string[] {
   return lines;
 }
 
-function balanceLines(report: Report, chalk: ChalkInstance, width: number | undefined): string[] {
+function balanceLines(report: Report, chalk: ChalkInstance, explain: boolean): string[] {
   const { key, credits, runway } = report;
   const lines: string[] = [];
   const capLine = key.limit !== null ? `Key limit: ${capText(key.limit, key.limitRemaining, key.limitReset)}` : undefined;
+  // Short form: the credits' runway rides on the balance line; the basis of the projection is fine print.
+  const runwayOnBalance = !explain && runway?.basis === 'credits';
   switch (credits.status) {
-    case 'ok':
-      lines.push(`Balance: ${formatUsd(credits.value.remaining)} / ${formatUsd(credits.value.total)}`);
+    case 'ok': {
+      const days = runway?.basis === 'credits' ? `${runway.days} day${runway.days === 1 ? '' : 's'}` : '';
+      const short = runwayOnBalance ? ` · runway about ${days} (until ${runway.until})` : '';
+      lines.push(`Balance: ${formatUsd(credits.value.remaining)} / ${formatUsd(credits.value.total)}${short}`);
       if (capLine) lines.push(capLine);
       break;
+    }
     case 'needs-management-key':
       lines.push(capLine ?? chalk.dim('Balance: set OPENROUTER_MGMT_KEY (a management key) to see the account balance'));
       break;
@@ -96,7 +116,9 @@ function balanceLines(report: Report, chalk: ChalkInstance, width: number | unde
       if (capLine) lines.push(capLine);
       break;
   }
-  if (runway) lines.push(...wrap(runwayText(runway, chalk), width));
+  // A cap that runs out before it resets changes what the cap means: said always; the rest is fine print.
+  const capMatters = runway?.basis === 'key-limit' && (runway.runsOutBeforeReset || explain);
+  if (runway && !runwayOnBalance && (runway.basis === 'credits' || capMatters)) lines.push(runwayText(runway, chalk));
   return lines;
 }
 
@@ -231,4 +253,52 @@ export function wrap(text: string, width: number | undefined): string[] {
   }
   if (line) lines.push(line);
   return lines;
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI_SEQUENCE = /\u001b\[[0-9;]*m/g;
+
+/** Columns a line takes on a terminal: colour codes take none, an emoji takes two. */
+export function visibleWidth(line: string): number {
+  const text = line.replace(ANSI_SEQUENCE, '');
+  let width = 0;
+  for (const char of text) width += /\p{Extended_Pictographic}/u.test(char) ? 2 : 1;
+  return width;
+}
+
+/**
+ * No line wider than the terminal: a long line breaks between words (a terminal keeps a colour
+ * across the break), and a word wider than the whole line is cut with an ellipsis.
+ */
+export function fitLines(lines: readonly string[], width: number | undefined): string[] {
+  if (width === undefined || width < 20) return [...lines];
+  const out: string[] = [];
+  for (const line of lines) {
+    if (visibleWidth(line) <= width) {
+      out.push(line);
+      continue;
+    }
+    let current = '';
+    for (const word of line.split(' ')) {
+      const candidate = current === '' ? word : `${current} ${word}`;
+      if (visibleWidth(candidate) <= width) {
+        current = candidate;
+        continue;
+      }
+      if (current !== '') out.push(current);
+      current = visibleWidth(word) <= width ? word : cut(word, width);
+    }
+    if (current !== '') out.push(current);
+  }
+  return out;
+}
+
+function cut(word: string, width: number): string {
+  const plain = word.replace(ANSI_SEQUENCE, '');
+  let kept = '';
+  for (const char of plain) {
+    if (visibleWidth(`${kept}${char}…`) > width) break;
+    kept += char;
+  }
+  return `${kept}…`;
 }
