@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { formatUsd } from '../format.js';
 import type { KeysReport } from '../keys-report.js';
-import { droppedNote, fitTable } from './table.js';
+import { droppedNote, fitLines, fitTable } from './table.js';
 
 export function renderKeysText(report: KeysReport, options: { chalk: ChalkInstance; width?: number | undefined }): string {
   const { chalk } = options;
@@ -9,7 +9,7 @@ export function renderKeysText(report: KeysReport, options: { chalk: ChalkInstan
   const lines = [chalk.bold(`🔑 OpenRouter Keys${report.demo ? ' (demo data)' : ''}`) + chalk.dim(` ${report.totals.keys} listed${hidden}`)];
   if (report.keys.length === 0) {
     lines.push(chalk.dim('No keys to list.'));
-    return `${lines.join('\n')}\n`;
+    return `${fitLines(lines, options.width).join('\n')}\n`;
   }
   const rows = [
     ...report.keys.map((k) => ({
@@ -58,5 +58,5 @@ export function renderKeysText(report: KeysReport, options: { chalk: ChalkInstan
   const note = droppedNote(table.dropped);
   if (note) lines.push(chalk.dim(note));
   lines.push(chalk.dim('Live counters of each key, UTC day / week (Monday to Sunday) / month; sorted by month spend.'));
-  return `${lines.join('\n')}\n`;
+  return `${fitLines(lines, options.width).join('\n')}\n`;
 }

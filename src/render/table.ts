@@ -61,3 +61,51 @@ export function sparkline(values: readonly number[]): string {
   const max = Math.max(0, ...values);
   return values.map((v) => (v <= 0 || max <= 0 ? BARS[0] : BARS[Math.max(1, Math.ceil((v / max) * (BARS.length - 1)))])).join('');
 }
+
+// eslint-disable-next-line no-control-regex
+const ANSI_SEQUENCE = /\u001b\[[0-9;]*m/g;
+
+/** Columns a line takes on a terminal: colour codes take none, an emoji takes two. */
+export function visibleWidth(line: string): number {
+  const text = line.replace(ANSI_SEQUENCE, '');
+  let width = 0;
+  for (const char of text) width += /\p{Extended_Pictographic}/u.test(char) ? 2 : 1;
+  return width;
+}
+
+/**
+ * No line wider than the terminal: a long line breaks between words (a terminal keeps a colour
+ * across the break), and a word wider than the whole line is cut with an ellipsis.
+ */
+export function fitLines(lines: readonly string[], width: number | undefined): string[] {
+  if (width === undefined || width < 20) return [...lines];
+  const out: string[] = [];
+  for (const line of lines) {
+    if (visibleWidth(line) <= width) {
+      out.push(line);
+      continue;
+    }
+    let current = '';
+    for (const word of line.split(' ')) {
+      const candidate = current === '' ? word : `${current} ${word}`;
+      if (visibleWidth(candidate) <= width) {
+        current = candidate;
+        continue;
+      }
+      if (current !== '') out.push(current);
+      current = visibleWidth(word) <= width ? word : cut(word, width);
+    }
+    if (current !== '') out.push(current);
+  }
+  return out;
+}
+
+function cut(word: string, width: number): string {
+  const plain = word.replace(ANSI_SEQUENCE, '');
+  let kept = '';
+  for (const char of plain) {
+    if (visibleWidth(`${kept}${char}…`) > width) break;
+    kept += char;
+  }
+  return `${kept}…`;
+}
