@@ -44,6 +44,10 @@ export interface JsonKey {
   limitRemaining: number | null;
   limitReset: string | null;
   includeByokInLimit: boolean;
+  /** When the key stops working (ISO date-time); null when it never does. */
+  expiresAt: string | null;
+  /** Today's allowance of free-model requests (UTC day); null when /key does not give it. */
+  freeModelRequests: { limit: number; remaining: number } | null;
 }
 
 export interface JsonGroupTotals {
@@ -136,6 +140,8 @@ export function toJsonDocument(report: Report): JsonDocument {
       limitRemaining: moneyOrNull(key.limitRemaining),
       limitReset: key.limitReset,
       includeByokInLimit: key.includeByokInLimit,
+      expiresAt: key.expiresAt,
+      freeModelRequests: key.freeModelRequests && { limit: key.freeModelRequests.limit, remaining: key.freeModelRequests.remaining },
     },
     account:
       account.status === 'ok'

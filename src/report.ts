@@ -53,6 +53,10 @@ export interface Report {
     limitReset: string | null;
     /** Whether BYOK spend counts against `limit`, as the key is set up. */
     includeByokInLimit: boolean;
+    /** When the key stops working (ISO), or null when it never does or /key did not say. */
+    expiresAt: string | null;
+    /** Today's allowance of requests to free models (UTC day), as /key gives it; null when absent. */
+    freeModelRequests: { limit: number; remaining: number } | null;
   };
   account: Outcome<AccountTotals>;
   credits: Outcome<Credits>;
@@ -127,6 +131,10 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
       limitRemaining: key.limit_remaining ?? null,
       limitReset: key.limit_reset ?? null,
       includeByokInLimit: key.include_byok_in_limit === true,
+      expiresAt: isoOrNull(key.expires_at),
+      freeModelRequests: key.free_model_daily_requests
+        ? { limit: key.free_model_daily_requests.limit, remaining: key.free_model_daily_requests.remaining }
+        : null,
     },
     account,
     credits,
@@ -149,6 +157,11 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
     thresholdFailure = error;
   }
   return { report, thresholdFailure };
+}
+
+function isoOrNull(text: string | null | undefined): string | null {
+  const ms = text ? Date.parse(text) : NaN;
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
 /** BYOK counters are optional in the API; without all four there is no honest total to give. */

@@ -1,5 +1,5 @@
 import { formatCount, formatUsd } from '../format.js';
-import { gapSentence, moreLabel } from './sentences.js';
+import { expirySentence, freeModelsSentence, gapSentence, moreLabel } from './sentences.js';
 import type { KeysReport } from '../keys-report.js';
 import { displayNames, type Report } from '../report.js';
 
@@ -43,6 +43,7 @@ export function renderMarkdown(report: Report, options: { top: number; by?: 'mod
   }
   if (report.runway?.basis === 'credits') money.push(`**Runway:** about ${report.runway.days} days (until ${report.runway.until})`);
   lines.push(money.join(' · '), '');
+  for (const notice of [expirySentence(report), freeModelsSentence(report)]) if (notice) lines.push(`**${notice}**`, '');
 
   const by = options.by ?? 'model';
   const title = { model: 'models', provider: 'providers', day: 'days' }[by];

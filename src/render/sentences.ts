@@ -1,6 +1,7 @@
-import { formatUsd } from '../format.js';
+import { formatCount, formatUsd } from '../format.js';
 import type { Alert } from '../insights/alerts.js';
 import type { Discrepancy } from '../insights/discrepancy.js';
+import type { Report } from '../report.js';
 
 /** The model holds figures; the words about them live here, shared by every format that prints them. */
 
@@ -56,4 +57,28 @@ const GROUP_NOUNS = { model: ['model', 'models'], provider: ['provider', 'provid
 /** The row that stands for what --top left out, named alike in every format: `12 more models`. */
 export function moreLabel(count: number, by: 'model' | 'provider' | 'day'): string {
   return `${count} more ${GROUP_NOUNS[by][count === 1 ? 0 : 1]}`;
+}
+
+const DAY_MS = 86_400_000;
+/** A key that expires within this long is worth a line. */
+export const EXPIRY_NOTICE_DAYS = 7;
+
+/** `Key expires 2026-03-14 12:00 UTC (in 3 days)` when that is within a week; undefined otherwise. */
+export function expirySentence(report: Report): string | undefined {
+  const { expiresAt } = report.key;
+  if (!expiresAt) return undefined;
+  const left = Date.parse(expiresAt) - Date.parse(report.fetchedAt);
+  if (left > EXPIRY_NOTICE_DAYS * DAY_MS) return undefined;
+  const when = `${expiresAt.slice(0, 10)} ${expiresAt.slice(11, 16)} UTC`;
+  if (left <= 0) return `Key expired ${when}`;
+  const hours = Math.ceil(left / 3_600_000);
+  const inWords = hours < 48 ? `${hours} h` : `${Math.floor(left / DAY_MS)} days`;
+  return `Key expires ${when} (in ${inWords})`;
+}
+
+/** A free-tier key's allowance of free-model requests today: `Free models: 997 of 1,000 requests left today (UTC)`. */
+export function freeModelsSentence(report: Report): string | undefined {
+  const quota = report.key.freeModelRequests;
+  if (!report.key.isFreeTier || !quota) return undefined;
+  return `Free models: ${formatCount(Math.max(0, quota.remaining))} of ${formatCount(quota.limit)} requests left today (UTC)`;
 }

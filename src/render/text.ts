@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { formatCount, formatUsd } from '../format.js';
-import { gapNote, gapSentence, moreLabel } from './sentences.js';
+import { expirySentence, freeModelsSentence, gapNote, gapSentence, moreLabel } from './sentences.js';
 import type { Breakdown, Totals as GroupTotals } from '../insights/breakdown.js';
 import type { Runway } from '../insights/runway.js';
 import { describeUtcDayEnd } from '../insights/utc-clock.js';
@@ -39,6 +39,11 @@ export function renderText(report: Report, options: TextOptions): string {
   const lines: string[] = [chalk.bold(`💰 OpenRouter Usage${report.demo ? ' (demo data)' : ''}`)];
   lines.push(...totalsLines(report, chalk, explain));
   lines.push(...balanceLines(report, chalk, explain));
+  // What /key says that matters now: a key about to expire, a free tier's allowance for today.
+  const expiry = expirySentence(report);
+  if (expiry) lines.push(chalk.yellow(expiry));
+  const freeModels = freeModelsSentence(report);
+  if (freeModels) lines.push(freeModels);
 
   lines.push('');
   lines.push(...breakdownLines(report, options));
