@@ -5,7 +5,7 @@ import { droppedNote, fitLines, fitTable } from './table.js';
 
 export function renderKeysText(report: KeysReport, options: { chalk: ChalkInstance; width?: number | undefined }): string {
   const { chalk } = options;
-  const hidden = report.hiddenDisabled > 0 ? `, ${report.hiddenDisabled} disabled not shown (--include-disabled)` : '';
+  const hidden = report.hiddenDisabled > 0 ? `, ${report.hiddenDisabled} disabled hidden (--include-disabled)` : '';
   const lines = [chalk.bold(`🔑 OpenRouter Keys${report.demo ? ' (demo data)' : ''}`) + chalk.dim(` ${report.totals.keys} listed${hidden}`)];
   if (report.keys.length === 0) {
     lines.push(chalk.dim('No keys to list.'));
