@@ -96,6 +96,19 @@ describe('JSON on failure', () => {
     }
   });
 
+  test('Ctrl-C: one document with exit 130', async () => {
+    const s = await startStandIn();
+    try {
+      s.setFault('/key', { kind: 'hang' });
+      const res = await runCli(['--json'], { env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_BASE_URL: s.url }, killAfterMs: 500 });
+      expect(res.code).toBe(130);
+      expect(res.stderr).toBe('openrouter-usage: interrupted\n');
+      expect(parse(res.stdout)).toEqual({ schemaVersion: 1, error: { message: 'interrupted', exitCode: 130, source: 'interrupted' } });
+    } finally {
+      await s.close();
+    }
+  });
+
   test('keys --json without a management key', async () => {
     const res = await runCli(['keys', '--json']);
     expect(res.code).toBe(2);
