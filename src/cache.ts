@@ -106,6 +106,26 @@ export function checkCacheDirectory(dir: string, uid: number | undefined): { usa
  * link, is too large, or fails the schema is deleted, so the next run fetches and writes a good one.
  */
 export function readCacheEntry(path: string, uid: number | undefined): CacheEntry | undefined {
+  // Compiles only while every part of Responses has its schema above.
+  return readValidated<CacheEntry>(path, uid, CACHE_ENTRY_SCHEMA);
+}
+
+type PartName = keyof typeof RESPONSE_PART_SCHEMAS;
+
+/**
+ * For a reader that prints only some parts (a status bar shows no breakdown): those parts are
+ * validated and returned; the others are neither checked nor returned, so nothing unchecked is used.
+ */
+export function readCacheParts<K extends PartName>(
+  path: string,
+  uid: number | undefined,
+  names: readonly K[],
+): { version: 1; fetchedAt: string; responses: Pick<Responses, K> } | undefined {
+  const parts = Object.fromEntries(names.map((name) => [name, RESPONSE_PART_SCHEMAS[name]])) as Pick<typeof RESPONSE_PART_SCHEMAS, K>;
+  return readValidated(path, uid, cacheEntrySchema(parts)) as { version: 1; fetchedAt: string; responses: Pick<Responses, K> } | undefined;
+}
+
+function readValidated<T>(path: string, uid: number | undefined, schema: ZodMiniType<T>): T | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
@@ -125,23 +145,20 @@ export function readCacheEntry(path: string, uid: number | undefined): CacheEntr
   } finally {
     closeSync(fd);
   }
-  const entry = text === undefined ? undefined : parseEntry(text);
+  const entry = text === undefined ? undefined : parseEntry(text, schema);
   if (!entry) discard(path);
   return entry;
 }
 
-function parseEntry(text: string): CacheEntry | undefined {
+function parseEntry<T>(text: string, schema: ZodMiniType<T>): T | undefined {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     return undefined;
   }
-  const parsed = CACHE_ENTRY_SCHEMA.safeParse(json);
-  if (!parsed.success) return undefined;
-  // Compiles only while every part of Responses has its schema above.
-  const entry: CacheEntry = parsed.data;
-  return entry;
+  const parsed = schema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
 }
 
 function readAtMost(fd: number, limit: number): string | undefined {

@@ -132,9 +132,7 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
       limitReset: key.limit_reset ?? null,
       includeByokInLimit: key.include_byok_in_limit === true,
       expiresAt: isoOrNull(key.expires_at),
-      freeModelRequests: key.free_model_daily_requests
-        ? { limit: key.free_model_daily_requests.limit, remaining: key.free_model_daily_requests.remaining }
-        : null,
+      freeModelRequests: allowanceOf(key.free_model_daily_requests),
     },
     account,
     credits,
@@ -159,9 +157,18 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
   return { report, thresholdFailure };
 }
 
-function isoOrNull(text: string | null | undefined): string | null {
-  const ms = text ? Date.parse(text) : NaN;
+/** A date-time /key sent, or null for anything that is not one (the field is not checked by the schema). */
+function isoOrNull(value: unknown): string | null {
+  const ms = typeof value === 'string' ? Date.parse(value) : NaN;
   return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+/** `free_model_daily_requests` as two whole numbers, or null for anything else. */
+function allowanceOf(value: unknown): { limit: number; remaining: number } | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { limit, remaining } = value as { limit?: unknown; remaining?: unknown };
+  const count = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+  return count(limit) && count(remaining) ? { limit, remaining } : null;
 }
 
 /** BYOK counters are optional in the API; without all four there is no honest total to give. */

@@ -1,6 +1,6 @@
 // A status bar refreshing from the cache: the fast path answers exactly as the ordinary one would,
 // and the README's tmux and Claude Code recipes work as written.
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { statusBarOptions } from '../src/status-bar.js';
@@ -66,6 +66,20 @@ describe('the fast path', () => {
     expect(standIn.requests.length).toBe(asked);
     expect(fast).toMatchObject({ code: 0, stderr: '', stdout: first.stdout });
     expect(ordinary).toMatchObject({ code: 0, stderr: '', stdout: first.stdout });
+  });
+
+  test('a part the line prints that fails its schema is no hit: the ordinary path fetches afresh', async () => {
+    sandbox = await makeSandbox();
+    const first = await runCli(['--format', 'oneline', '--cache', '600'], { sandbox, env: env() });
+    const dir = join(sandbox.root, 'cache', 'openrouter-usage');
+    const [file] = readdirSync(dir);
+    const entry = JSON.parse(readFileSync(join(dir, file!), 'utf8')) as { responses: { key: { usage_daily: unknown } } };
+    entry.responses.key.usage_daily = 'lots';
+    writeFileSync(join(dir, file!), JSON.stringify(entry), { mode: 0o600 });
+    const asked = standIn.requests.length;
+    const again = await runCli(['--format', 'oneline', '--cache', '600'], { sandbox, env: env() });
+    expect(again).toMatchObject({ code: 0, stderr: '', stdout: first.stdout });
+    expect(standIn.requests.length).toBeGreaterThan(asked);
   });
 
   test('an entry older than --cache is fetched again', async () => {

@@ -66,9 +66,19 @@ function identityOf(settings: LiveSettings, options: CliOptions): string[] {
 
 /** The answers of a cache entry younger than --cache seconds (validated as it is read), or undefined. */
 export function cachedAnswers(settings: LiveSettings, options: CliOptions, io: Io): Fetched | undefined {
+  return freshEntry(settings, options, io, readCache);
+}
+
+/** A cache entry younger than --cache seconds, as `read` gives it (validated), with the config warnings; or undefined. */
+export function freshEntry<R>(
+  settings: LiveSettings,
+  options: CliOptions,
+  io: Io,
+  read: (path: string) => { fetchedAt: string; responses: R } | undefined,
+): { responses: R; warnings: Warning[]; fetchedAt: Date; fromCache: true } | undefined {
   const { cacheFile } = settings;
   if (!cacheFile || !(options.cache! > 0)) return undefined;
-  const entry = readCache(cacheFile);
+  const entry = read(cacheFile);
   const age = entry ? io.now() - Date.parse(entry.fetchedAt) : Infinity;
   if (!entry || age < 0 || age >= options.cache! * 1000) return undefined;
   return { responses: entry.responses, warnings: configWarnings(settings.credentials.warnings), fetchedAt: new Date(entry.fetchedAt), fromCache: true };
