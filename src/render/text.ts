@@ -55,9 +55,12 @@ export function renderText(report: Report, options: TextOptions): string {
         accountNote(report),
         `All days are UTC; today ends at ${describeUtcDayEnd(new Date(report.fetchedAt), options.timeZone)}.`,
       ]
-    : [report.discrepancy && gapNote(report.discrepancy)];
+    : [];
   if (explain) lines.push('');
   for (const note of notes) if (note) lines.push(dim(note));
+  // A gap no known cause explains may mean a figure is wrong: the short report keeps it, in plain sight.
+  const gap = !explain && report.discrepancy && gapNote(report.discrepancy);
+  if (gap) lines.push(chalk.yellow(gap));
   // The asterisk marks the live totals; its note stays wherever it is shown.
   if (showsAsterisk(report)) lines.push(dim(FOOTNOTE));
   return `${fitLines(lines, options.width).join('\n')}\n`;
