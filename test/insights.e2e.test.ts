@@ -324,7 +324,7 @@ describe.concurrent('account-wide live totals', SLOW, () => {
     const { text, d } = await textAndJson(s, [], API_ONLY);
     expect(text.code).toBe(0);
     expect(lineStarting(text, 'Account:')).toBeUndefined();
-    expect(lineStarting(text, 'Today:')).toBe(period(keyTotals(s.data.apiKeyInfo)));
+    expect(lineStarting(text, 'Today:')).toBe(`${period(keyTotals(s.data.apiKeyInfo))} (this key)`);
     expect(text.stdout).not.toMatch(/deleted/);
     expect(d.account).toBeNull();
     expect(s.requestsTo('/keys')).toEqual([]);
@@ -867,7 +867,7 @@ describe.concurrent('alerts', SLOW, () => {
       expect(res.stderr).toContain('OPENROUTER_MGMT_KEY');
       expect(res.stderr).toContain('--min-balance');
     }
-    expect(lineStarting(text, 'Today:')).toBe(period(keyTotals(s.data.apiKeyInfo)));
+    expect(lineStarting(text, 'Today:')).toBe(`${period(keyTotals(s.data.apiKeyInfo))} (this key)`);
     expect(d.key.usage).not.toBeNull();
   });
 

@@ -63,7 +63,7 @@ describe('renderText', () => {
     const lines = text(responses(), { explain: true }).split('\n');
     expect(lines.slice(0, 10)).toEqual([
       '💰 OpenRouter Usage',
-      'Today: $1.23* | Week: $4.56 | Month: $7.89',
+      'Today: $1.23* | Week: $4.56 | Month: $7.89 (this key)',
       'Balance: $7.68 / $10.00',
       'Runway: at the 7-day average of $0.29/day, credits last about 26 days (until 2026-04-05)',
       '',
@@ -134,7 +134,7 @@ describe('renderText', () => {
         activity: { status: 'ok', value: [row('2026-03-09', 'openai/gpt-4.1', 1.1, 42, { byok_usage_inference: 0.25 })] },
       }),
     );
-    expect(out).toContain('Today: $1.23* | Week: $4.56 | Month: $7.89\nBYOK: Today: $0.50 | Week: $1.00 | Month: $2.00');
+    expect(out).toContain('Today: $1.23* | Week: $4.56 | Month: $7.89 (this key)\nBYOK: Today: $0.50 | Week: $1.00 | Month: $2.00');
     expect(out).toContain('• gpt-4.1: $1.10 (42) + $0.25 BYOK');
   });
 

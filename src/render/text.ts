@@ -82,7 +82,8 @@ function totalsLines(report: Report, chalk: ChalkInstance, explain: boolean): st
   const lines: string[] = [];
   const { key, account } = report;
   const accountTotals = account.status === 'ok' ? account.value : undefined;
-  if (key.usage) lines.push(`${period(key.usage)}${accountTotals ? chalk.dim(' (this key)') : ''}`);
+  // Whose spend it is, said once on the line itself: one key's, not the account's.
+  if (key.usage) lines.push(`${period(key.usage)}${chalk.dim(' (this key)')}`);
   if (accountTotals) {
     const count = `${accountTotals.keys} key${accountTotals.keys === 1 ? '' : 's'}`;
     lines.push(`Account: ${period(accountTotals.usage)} ${chalk.dim(`(${count})`)}`);
