@@ -3,7 +3,7 @@ import type { KeyListItem, Workspace } from './api/schemas.js';
 import { startAccountKeys, type WorkspaceCache } from './api/workspaces.js';
 import { isCacheable, openWorkspaceCache } from './cache.js';
 import type { Fetched, LiveSettings } from './commands/answers.js';
-import { configWarnings } from './commands/output.js';
+import { configWarnings } from './commands/warnings.js';
 import { CliError } from './errors.js';
 import { gatherResponses } from './gather.js';
 import { HttpClient } from './http.js';
@@ -14,20 +14,13 @@ import type { Warning } from './report.js';
 
 /**
  * Settings in, validated answers out: the one module that talks HTTP, loaded only when a command
- * really asks the API (never for --demo, --help, --version or a fresh cache hit of a status bar).
+ * really asks the API (never for --demo, --help, --version or a fresh cache hit: answers.ts reads the
+ * cache before it loads this module).
  */
 export async function fetchReportAnswers(settings: LiveSettings, options: CliOptions, io: Io, signal: AbortSignal | undefined): Promise<Fetched> {
-  const started = io.now();
-  const warnings = settings.warnings;
+  // A copy: the workspace cache may add its own line, and the settings serve the whole run.
+  const warnings = [...settings.warnings];
   const { cache } = settings;
-  if (cache && options.cache! > 0) {
-    // Validated on read; an entry that fails is deleted and counts as a miss, so it is fetched again.
-    const entry = cache.read();
-    const age = entry ? started - Date.parse(entry.fetchedAt) : Infinity;
-    if (entry && age >= 0 && age < options.cache! * 1000) {
-      return { responses: entry.responses, warnings, fetchedAt: new Date(entry.fetchedAt), fromCache: true };
-    }
-  }
 
   const { credentials } = settings;
   const accountKey = credentials.mgmtKey ?? credentials.apiKey;

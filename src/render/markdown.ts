@@ -1,6 +1,6 @@
 import type { GroupBy } from '../options.js';
 import { formatCount, formatUsd } from '../format.js';
-import { gapSentence } from './sentences.js';
+import { expirySentence, freeModelsSentence, gapSentence, moreLabel } from './sentences.js';
 import type { KeysReport } from '../keys-report.js';
 import { displayNames, type Report } from '../report.js';
 import { markdownText as md } from '../sanitize.js';
@@ -66,6 +66,7 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
   }
   if (report.runway?.basis === 'credits') money.push(`**Runway:** about ${report.runway.days} days (until ${report.runway.until})`);
   if (money.length > 0) lines.push(money.join(' · '), '');
+  for (const notice of [expirySentence(report), freeModelsSentence(report)]) if (notice) lines.push(`**${notice}**`, '');
 
   const by = options.by ?? 'model';
   const title = { model: 'models', provider: 'providers', day: 'days', workspace: 'workspaces' }[by];
@@ -75,17 +76,23 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
     const whose = v.scope === 'key' ? 'this key' : v.workspace ? `workspace ${md(v.workspace.name)}` : 'whole account';
     lines.push(`### Recent ${title} (${v.days} completed UTC days, ${whose})`, '');
     const names = displayNames(v.models.map((m) => m.model));
-    const rows =
+    const items =
       by === 'day'
-        ? v.daily.map((d) => [d.date, formatUsd(d.usage), formatCount(d.requests)])
-        : (by === 'workspace'
-            ? (v.workspaces ?? []).map((w) => ({ ...w, name: mdName(w.workspace.name) }))
-            : by === 'provider'
-              ? v.providers.map((p) => ({ ...p, name: mdName(p.provider) }))
-              : v.models.map((m) => ({ ...m, name: mdName(options.fullNames ? m.model : (names.get(m.model) ?? m.model)) }))
-          )
-            .slice(0, options.top === 0 ? undefined : options.top)
-            .map((i) => [i.name, formatUsd(i.usage), formatCount(i.requests)]);
+        ? v.daily.map((d) => ({ ...d, name: d.date }))
+        : by === 'workspace'
+          ? (v.workspaces ?? []).map((w) => ({ ...w, name: mdName(w.workspace.name) }))
+          : by === 'provider'
+            ? v.providers.map((p) => ({ ...p, name: mdName(p.provider) }))
+            : v.models.map((m) => ({ ...m, name: mdName(options.fullNames ? m.model : (names.get(m.model) ?? m.model)) }));
+    // Every day of the window is listed, as in text: --top picks among models and providers.
+    const shown = by === 'day' || options.top === 0 ? items : items.slice(0, options.top);
+    const rows = shown.map((i) => [i.name, formatUsd(i.usage), formatCount(i.requests)]);
+    const rest = items.slice(shown.length);
+    if (rest.length > 0) {
+      const usage = rest.reduce((sum, i) => sum + i.usage, 0);
+      const requests = rest.reduce((sum, i) => sum + i.requests, 0);
+      rows.push([`_${moreLabel(rest.length, by)}_`, `_${formatUsd(usage)}_`, `_${formatCount(requests)}_`]);
+    }
     if (v.models.length === 0) lines.push(`No activity from ${v.from} to ${v.to}.`, '');
     else
       lines.push(...table([{ day: 'Day', provider: 'Provider', model: 'Model', workspace: 'Workspace' }[by], 'Spend', 'Requests'], ['l', 'r', 'r'], rows), '');
