@@ -119,8 +119,29 @@ export function checkCacheDirectory(dir: string, uid: number | undefined): { usa
  * link, is too large, or fails the schema is deleted, so the next run fetches and writes a good one.
  */
 export function readCacheEntry(path: string, uid: number | undefined): CacheEntry | undefined {
+  // Compiles only while every part of Responses has its schema above.
+  return readValidated<CacheEntry>(path, uid, CACHE_ENTRY_SCHEMA);
+}
+
+type PartName = keyof typeof RESPONSE_PART_SCHEMAS;
+
+/**
+ * For a reader that prints only some parts (a status bar shows no breakdown): those parts are
+ * validated and returned; the others are neither checked nor returned, so nothing unchecked is used.
+ */
+export function readCacheParts<K extends PartName>(
+  path: string,
+  uid: number | undefined,
+  names: readonly K[],
+): { version: 1; fetchedAt: string; responses: Pick<Responses, K> } | undefined {
+  const parts = Object.fromEntries(names.map((name) => [name, RESPONSE_PART_SCHEMAS[name]])) as Pick<typeof RESPONSE_PART_SCHEMAS, K>;
+  return readValidated(path, uid, cacheEntrySchema(parts)) as { version: 1; fetchedAt: string; responses: Pick<Responses, K> } | undefined;
+}
+
+/** The entry at `path` as `schema` reads it; a file that is not ours, or fails the schema, is deleted. */
+function readValidated<T>(path: string, uid: number | undefined, schema: ZodMiniType<T>): T | undefined {
   const text = readTrustedText(path, uid);
-  const entry = text === undefined ? undefined : parseEntry(text);
+  const entry = text === undefined ? undefined : parseEntry(text, schema);
   if (text !== undefined && !entry) discard(path);
   return entry;
 }
@@ -150,18 +171,15 @@ export function readTrustedText(path: string, uid: number | undefined): string |
   return text;
 }
 
-function parseEntry(text: string): CacheEntry | undefined {
+function parseEntry<T>(text: string, schema: ZodMiniType<T>): T | undefined {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     return undefined;
   }
-  const parsed = CACHE_ENTRY_SCHEMA.safeParse(json);
-  if (!parsed.success) return undefined;
-  // Compiles only while every part of Responses has its schema above.
-  const entry: CacheEntry = parsed.data;
-  return entry;
+  const parsed = schema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
 }
 
 function readAtMost(fd: number, limit: number): string | undefined {
@@ -228,6 +246,8 @@ export function isCacheable(responses: Responses): boolean {
 export interface OpenedCache {
   /** The entry for this run's identity, validated; undefined on a miss. */
   read(): CacheEntry | undefined;
+  /** Only these parts of the entry, validated (see readCacheParts); undefined on a miss. */
+  readParts<K extends PartName>(names: readonly K[]): { version: 1; fetchedAt: string; responses: Pick<Responses, K> } | undefined;
   /** Stores the entry (callers check isCacheable first); false when it could not be written. */
   write(entry: CacheEntry): boolean;
   readonly path: string;
@@ -245,7 +265,12 @@ export function openCache(options: { env: Env; uid: number | undefined; identity
   const directory = checkCacheDirectory(dirname(path), options.uid);
   if (!directory.usable) return { cache: undefined, warning: directory.warning };
   return {
-    cache: { path, read: () => readCacheEntry(path, options.uid), write: (entry) => writeCacheEntry(path, entry) },
+    cache: {
+      path,
+      read: () => readCacheEntry(path, options.uid),
+      readParts: (names) => readCacheParts(path, options.uid, names),
+      write: (entry) => writeCacheEntry(path, entry),
+    },
     warning: undefined,
   };
 }

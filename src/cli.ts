@@ -6,7 +6,8 @@ export type { Io } from './io.js';
 
 /**
  * The entry: argv and io in, exit code out. It loads nothing it does not need: `--version` answers
- * before commander is read; the command line parser loads next, and each command loads its own code.
+ * before commander is read, and so does a status bar's cached `--format oneline` (status-bar.ts);
+ * the command line parser loads next, and each command loads its own code.
  */
 export async function runCli(argv: readonly string[], processIo: Io): Promise<number> {
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
@@ -16,6 +17,11 @@ export async function runCli(argv: readonly string[], processIo: Io): Promise<nu
   // From here on, every write is redacted (and every stderr line sanitised): see src/edge.ts.
   const io = guardedIo(processIo);
   try {
+    // A status bar's cached refresh: answered without commander or the HTTP client, when the cache can.
+    if (argv.includes('oneline') || argv.includes('--format=oneline')) {
+      const code = await (await import('./status-bar.js')).runStatusBar(argv, io);
+      if (code !== undefined) return code;
+    }
     return await (await import('./program.js')).parseAndRun(argv, io);
   } catch (error) {
     if (io.signal?.aborted) {

@@ -6,8 +6,23 @@ import { alertSentence, crossCheckSentence, gapSentence } from './render/sentenc
  * The --json documents: a contract for scripts (README, "JSON output"). These types are the
  * contract, written out on their own, and mapped from the report model, so the model can change
  * without breaking schemaVersion 1. Add fields, never rename or remove one, without raising
- * schemaVersion. Money is unrounded USD; rounding is the reader's choice.
+ * schemaVersion. Money is USD rounded to 1e-9 (no float noise such as 2.3200000000000003, no real
+ * digit lost: the API sends at most a few decimals); ratios (usdPerMillionTokens) to 4 decimals.
  */
+
+/** A dollar amount without binary noise: nine decimals, or 15 significant digits where nine would overflow. */
+export function money(value: number): number {
+  if (Math.abs(value) >= 1e6) return Number(value.toPrecision(15));
+  return Math.round(value * 1e9) / 1e9 || 0;
+}
+
+const moneyOrNull = (value: number | null): number | null => (value === null ? null : money(value));
+
+/** A ratio such as dollars per million tokens: four decimals are more than anyone prices by. */
+export function ratio(value: number): number {
+  if (Math.abs(value) >= 1e10) return Number(value.toPrecision(15));
+  return Math.round(value * 1e4) / 1e4 || 0;
+}
 
 export interface JsonPeriods {
   today: number;
@@ -29,6 +44,10 @@ export interface JsonKey {
   limitRemaining: number | null;
   limitReset: string | null;
   includeByokInLimit: boolean;
+  /** When the key stops working (ISO date-time); null when it never does. */
+  expiresAt: string | null;
+  /** Today's allowance of free-model requests (UTC day); null when /key does not give it. */
+  freeModelRequests: { limit: number; remaining: number } | null;
 }
 
 export interface JsonGroupTotals {
@@ -117,6 +136,9 @@ export interface JsonDocument {
     month: number;
     monthScope: 'key' | 'account';
     breakdownMonth: number;
+    /** The days breakdownMonth covers: this month's completed UTC days in /activity, whatever --days is; `to` null on the 1st. */
+    from: string;
+    to: string | null;
     breakdownScope: 'key' | 'account';
     gap: number;
     today: number;
@@ -131,20 +153,25 @@ export interface JsonDocument {
   warnings: JsonWarning[];
 }
 
-const totals = (t: JsonTotals): JsonTotals => ({ today: t.today, week: t.week, month: t.month, total: t.total });
-const periods = (t: JsonPeriods): JsonPeriods => ({ today: t.today, week: t.week, month: t.month });
+const totals = (t: JsonTotals): JsonTotals => ({ today: money(t.today), week: money(t.week), month: money(t.month), total: money(t.total) });
+const periods = (t: JsonPeriods): JsonPeriods => ({ today: money(t.today), week: money(t.week), month: money(t.month) });
 const ref = (w: JsonWorkspaceRef): JsonWorkspaceRef => ({ id: w.id, name: w.name });
 
 function groupTotals(t: JsonGroupTotals): JsonGroupTotals {
   return {
-    usage: t.usage,
-    byokUsage: t.byokUsage,
+    usage: money(t.usage),
+    byokUsage: money(t.byokUsage),
     requests: t.requests,
     promptTokens: t.promptTokens,
     completionTokens: t.completionTokens,
     reasoningTokens: t.reasoningTokens,
-    usdPerMillionTokens: t.usdPerMillionTokens,
+    usdPerMillionTokens: t.usdPerMillionTokens === null ? null : ratio(t.usdPerMillionTokens),
   };
+}
+
+function runwayOf(runway: Report['runway']): JsonRunway | null {
+  if (!runway) return null;
+  return { ...runway, dailyAverage: money(runway.dailyAverage) };
 }
 
 export function toJsonDocument(report: Report): JsonDocument {
@@ -161,10 +188,12 @@ export function toJsonDocument(report: Report): JsonDocument {
       isFreeTier: key.isFreeTier,
       usage: key.usage && totals(key.usage),
       byokUsage: key.byokUsage && totals(key.byokUsage),
-      limit: key.limit,
-      limitRemaining: key.limitRemaining,
+      limit: moneyOrNull(key.limit),
+      limitRemaining: moneyOrNull(key.limitRemaining),
       limitReset: key.limitReset,
       includeByokInLimit: key.includeByokInLimit,
+      expiresAt: key.expiresAt,
+      freeModelRequests: key.freeModelRequests && { limit: key.freeModelRequests.limit, remaining: key.freeModelRequests.remaining },
     },
     account:
       account.status === 'ok'
@@ -189,7 +218,7 @@ export function toJsonDocument(report: Report): JsonDocument {
             crossCheck: crossCheckOf(account.value),
           }
         : null,
-    credits: credits.status === 'ok' ? { total: credits.value.total, used: credits.value.used, remaining: credits.value.remaining } : null,
+    credits: credits.status === 'ok' ? { total: money(credits.value.total), used: money(credits.value.used), remaining: money(credits.value.remaining) } : null,
     models: breakdown && {
       days: breakdown.days,
       from: breakdown.from,
@@ -202,14 +231,29 @@ export function toJsonDocument(report: Report): JsonDocument {
     providers: breakdown && breakdown.providersKnown !== false ? breakdown.providers.map((p) => ({ provider: p.provider, ...groupTotals(p) })) : null,
     workspaces: breakdown?.workspaces ? breakdown.workspaces.map((w) => ({ workspace: ref(w.workspace), ...groupTotals(w) })) : null,
     groups: breakdown?.groups ? { by: breakdown.groups.by, items: breakdown.groups.items.map((g) => ({ name: g.name, ...groupTotals(g) })) } : null,
-    forecast: report.forecast && { ...report.forecast, basis: { ...report.forecast.basis } },
+    forecast: report.forecast && {
+      ...report.forecast,
+      monthToDate: money(report.forecast.monthToDate),
+      dailyAverage: money(report.forecast.dailyAverage),
+      projectedMonth: money(report.forecast.projectedMonth),
+      basis: { ...report.forecast.basis },
+    },
     analytics: { ...report.analytics },
-    daily: breakdown && breakdown.daily.map((d) => ({ date: d.date, usage: d.usage, requests: d.requests })),
-    trend: breakdown && { min: breakdown.trend.min, max: breakdown.trend.max, average: breakdown.trend.average },
-    runway: report.runway && { ...report.runway },
-    discrepancy: discrepancy && { ...discrepancy, message: gapSentence(discrepancy) },
+    daily: breakdown && breakdown.daily.map((d) => ({ date: d.date, usage: money(d.usage), requests: d.requests })),
+    trend: breakdown && { min: money(breakdown.trend.min), max: money(breakdown.trend.max), average: money(breakdown.trend.average) },
+    runway: runwayOf(report.runway),
+    discrepancy: discrepancy && {
+      ...discrepancy,
+      month: money(discrepancy.month),
+      breakdownMonth: money(discrepancy.breakdownMonth),
+      gap: money(discrepancy.gap),
+      today: money(discrepancy.today),
+      otherKeys: moneyOrNull(discrepancy.otherKeys),
+      unexplained: money(discrepancy.unexplained),
+      message: gapSentence(discrepancy),
+    },
     utcDayEndsAt: report.utcDayEndsAt,
-    alerts: report.alerts.map((a) => ({ threshold: a.threshold, limit: a.limit, actual: a.actual, by: a.by, message: alertSentence(a) })),
+    alerts: report.alerts.map((a) => ({ threshold: a.threshold, limit: money(a.limit), actual: money(a.actual), by: money(a.by), message: alertSentence(a) })),
     warnings: report.warnings.map((w) => ({ source: w.source, message: w.message })),
   };
 }
@@ -218,6 +262,19 @@ function crossCheckOf(account: Parameters<typeof crossCheckSentence>[0]): { diff
   const message = crossCheckSentence(account);
   if (!message || !account.listedKeys) return null;
   return { difference: Math.round((account.usage.month - account.listedKeys.month) * 1e9) / 1e9, message };
+}
+
+/** What `--json` prints instead of a report when the run fails; the exit code is the same. */
+export interface JsonErrorDocument {
+  schemaVersion: 1;
+  error: {
+    message: string;
+    exitCode: number;
+    /** `key`, `keys`, `credits` or `activity` when an endpoint failed; else `usage`, `config`, `api`, `network`, `interrupted` or `internal`. */
+    source: string;
+    /** The HTTP status, when the server answered. */
+    status?: number;
+  };
 }
 
 export interface JsonKeysDocument {
@@ -259,8 +316,8 @@ export function toJsonKeysDocument(report: KeysReport): JsonKeysDocument {
       disabled: k.disabled,
       usage: totals(k.usage),
       byokUsage: k.byokUsage && totals(k.byokUsage),
-      limit: k.limit,
-      limitRemaining: k.limitRemaining,
+      limit: moneyOrNull(k.limit),
+      limitRemaining: moneyOrNull(k.limitRemaining),
       limitReset: k.limitReset,
       workspace: k.workspace && ref(k.workspace),
     })),

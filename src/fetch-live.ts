@@ -4,7 +4,7 @@ import type { KeyListItem, Workspace } from './api/schemas.js';
 import { startAccountKeys, type WorkspaceCache } from './api/workspaces.js';
 import { isCacheable, openWorkspaceCache } from './cache.js';
 import type { Fetched, LiveSettings } from './commands/answers.js';
-import { configWarnings } from './commands/output.js';
+import { configWarnings } from './commands/warnings.js';
 import { CliError } from './errors.js';
 import { gatherResponses } from './gather.js';
 import { HttpClient } from './http.js';
@@ -16,26 +16,19 @@ import type { Warning } from './report.js';
 
 /**
  * Settings in, validated answers out: the one module that talks HTTP, loaded only when a command
- * really asks the API (never for --demo, --help, --version or a fresh cache hit of a status bar).
+ * really asks the API (never for --demo, --help, --version or a fresh cache hit: answers.ts reads the
+ * cache before it loads this module).
  */
 export async function fetchReportAnswers(settings: LiveSettings, options: CliOptions, io: Io, signal: AbortSignal | undefined): Promise<Fetched> {
-  const started = io.now();
-  const warnings = settings.warnings;
+  // A copy: the workspace cache may add its own line, and the settings serve the whole run.
+  const warnings = [...settings.warnings];
   const { cache } = settings;
-  if (cache && options.cache! > 0) {
-    // Validated on read; an entry that fails is deleted and counts as a miss, so it is fetched again.
-    const entry = cache.read();
-    const age = entry ? started - Date.parse(entry.fetchedAt) : Infinity;
-    if (entry && age >= 0 && age < options.cache! * 1000) {
-      return { responses: entry.responses, warnings, fetchedAt: new Date(entry.fetchedAt), fromCache: true };
-    }
-  }
 
   const { credentials } = settings;
   const accountKey = credentials.mgmtKey ?? credentials.apiKey;
   const workspaceCache = workspaceCacheFor(accountKey?.value, settings.baseUrl, options.cache === 0, io, warnings);
   // A window analytics cannot serve is a usage error before any request leaves.
-  const plan = options.demo ? undefined : planAnalytics(new Date(started), options);
+  const plan = options.demo ? undefined : planAnalytics(new Date(io.now()), options);
   const metaCache = (key: NamedKey) => openMetaCache({ env: io.env, uid: io.uid, key: key.value, baseUrl: settings.baseUrl, now: () => io.now() });
   const http = client(options, settings.baseUrl, signal, io);
   try {

@@ -38,3 +38,10 @@ export function writeOut(stream: OutputStream, text: string): Promise<void> {
     stream.write(text, () => resolve());
   });
 }
+
+/** The terminal's width: io's, else a sane `COLUMNS` from the environment; undefined when neither says. */
+export function terminalWidth(io: Pick<Io, 'columns' | 'env'>): number | undefined {
+  if (io.columns !== undefined && io.columns > 0) return io.columns;
+  const columns = Number(io.env.COLUMNS);
+  return Number.isInteger(columns) && columns >= 20 && columns <= 1000 ? columns : undefined;
+}

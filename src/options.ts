@@ -48,6 +48,10 @@ export interface CliOptions extends CommonOptions {
   cache?: number | undefined;
   /** Seconds between redraws; true when --watch is given without a value. */
   watch?: number | true | undefined;
+  /** The fine print of the text report: scope of each figure, UTC reset, how account totals are made, the month gap. */
+  explain?: boolean | undefined;
+  /** Whether --top was on the command line (CSV lists every row unless it was). */
+  topGiven?: boolean | undefined;
 }
 
 export interface KeysOptions extends CommonOptions {

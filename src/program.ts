@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULTS } from './defaults.js';
+import { renderErrorDocument } from './error-document.js';
 import { CliError, ExitCode, toCliError } from './errors.js';
-import type { Io } from './io.js';
+import { terminalWidth, writeOut, type Io } from './io.js';
 import {
   DEFAULT_WATCH_SECONDS,
   FORMATS,
@@ -8,61 +10,70 @@ import {
   MIN_WATCH_SECONDS,
   SCOPES,
   calendarDay,
+  formatOf,
   integerIn,
   secondsIn,
   usd,
   type CliOptions,
+  type CommonOptions,
   type KeysOptions,
 } from './options.js';
 
 const EXIT_CODES = `Exit codes:
-  0  report printed (a part that could not be fetched is named in a warning)
-  1  internal error (a bug: please report it)
-  2  usage or configuration error (bad flag, no key, unknown --workspace)
-  3  key rejected (HTTP 401 or 403 on an endpoint the run needs)
-  4  still rate-limited after retries
-  5  network failure, timeout or server error after retries
-  6  response not JSON or not the documented shape
-  7  a --min-balance / --max-today / --max-month / --max-forecast threshold was crossed (the report is still printed)
-  130 interrupted`;
+  0   report printed (a part that could not be fetched is named in a warning)
+  1   internal error (a bug: please report it)
+  2   usage or configuration error (bad flag, no key, unknown --workspace)
+  3   key rejected (HTTP 401 or 403 on an endpoint the run needs)
+  4   still rate-limited after retries
+  5   network failure, timeout or server error after retries
+  6   response not JSON or not the documented shape
+  7   a --min-balance / --max-today / --max-month / --max-forecast threshold was crossed
+  130 interrupted
+With --json a failure still prints one JSON document: { schemaVersion, error }.`;
 
 const EXAMPLES = `Examples:
-  $ openrouter-usage                      live totals, balance, top models of the last 7 days
-  $ openrouter-usage --days 30 --top 0    every model of the last 30 UTC days (today live, with analytics)
-  $ openrouter-usage --since 2025-06-01 --by month    a year of history (analytics)
-  $ openrouter-usage --by hour            today's spend hour by hour (analytics)
-  $ openrouter-usage --by provider --details
+  $ openrouter-usage                     totals, balance, top models (7 days)
+  $ openrouter-usage --days 30 --by provider --explain
+  $ openrouter-usage --since 2025-12-01 --by month   a year of history (analytics)
+  $ openrouter-usage --by hour            today, hour by hour (analytics)
   $ openrouter-usage --json | jq .credits.remaining
-  $ openrouter-usage --min-balance 5 --max-today 20 || notify-send "OpenRouter"
-  $ openrouter-usage --format oneline --cache 60    for tmux or a shell prompt
-  $ openrouter-usage --format csv --days 30 > spend.csv
-  $ openrouter-usage --watch              a live dashboard, refreshed every minute
-  $ openrouter-usage keys                 every key of the account, by workspace (management key)
-  $ openrouter-usage --workspace research one workspace's totals, breakdown and keys
-  $ openrouter-usage --by workspace       where the money went, per workspace
-  $ openrouter-usage --demo               sample output, no key or network needed
+  $ openrouter-usage --workspace research   one workspace: totals, models
 
-Keys: OPENROUTER_API_KEY (an inference key: its own live totals) and OPENROUTER_MGMT_KEY
-(a management key: the balance, the totals of every key in every workspace, and the
-breakdown); either one alone is enough. From the environment, --credentials-file,
-./credentials.env, or $XDG_CONFIG_HOME/openrouter-usage/credentials.env; the first place
-that has a key wins.`;
+Keys: OPENROUTER_API_KEY (an inference key: its own live totals) and/or
+OPENROUTER_MGMT_KEY (a management key: balance, totals of every key in
+every workspace, breakdown); either alone is enough. Read from the
+environment, --credentials-file, ./credentials.env, or
+$XDG_CONFIG_HOME/openrouter-usage/credentials.env; the first place wins.
+More: openrouter-usage help keys; --demo shows a report without a key.`;
+
+const KEYS_EXAMPLES = `Examples:
+  $ openrouter-usage keys
+  $ openrouter-usage keys --workspace research --include-disabled
+  $ openrouter-usage keys --json | jq '.keys[] | select(.limit != null)'
+
+Also: --json, --format, --timeout, --deadline, --base-url,
+--credentials-file, --no-color, --demo, --debug (see openrouter-usage --help).`;
 
 /**
  * Flags every command shares: where to ask, how long to wait, how to print. They belong to the
  * program, so they work before or after a command (`--json keys` is `keys --json`).
  */
 function addCommonOptions(command: Command): Command {
-  return command
-    .option('--json', 'print one JSON document (schemaVersion 1); short for --format json')
-    .addOption(new Option('--format <format>', 'output: text, json, markdown, csv (the breakdown) or oneline (status bars)').choices(FORMATS))
-    .addOption(new Option('--timeout <seconds>', 'limit for each HTTP attempt').default(20).argParser(secondsIn(0.1, 600)))
-    .addOption(new Option('--deadline <seconds>', 'limit for the whole run, retries included').default(45).argParser(secondsIn(1, 3600)))
-    .option('--base-url <url>', 'API base URL (https, or http to localhost only) (env: OPENROUTER_BASE_URL)')
-    .option('--credentials-file <path>', 'read keys from this file (dotenv format)')
-    .option('--no-color', 'no colours (also: NO_COLOR, or stdout not a terminal)')
-    .option('--demo', 'use sample data shipped in the package: no key, no network')
-    .option('--debug', 'log each HTTP attempt to stderr (keys masked)');
+  return (
+    command
+      .option('--json', 'print one JSON document (schemaVersion 1); short for --format json')
+      .addOption(new Option('--format <format>', 'output: text, json, markdown, csv (the breakdown) or oneline (status bars)').choices(FORMATS))
+      // undici times a wait for headers on a clock of about one second: a shorter limit would not be kept.
+      .addOption(new Option('--timeout <seconds>', 'limit for each HTTP attempt, 1 to 600').default(DEFAULTS.timeout).argParser(secondsIn(1, 600)))
+      .addOption(
+        new Option('--deadline <seconds>', 'limit for the whole run, retries included, 1 to 3600').default(DEFAULTS.deadline).argParser(secondsIn(1, 3600)),
+      )
+      .option('--base-url <url>', 'API base URL (https, or http to localhost only) (env: OPENROUTER_BASE_URL)')
+      .option('--credentials-file <path>', 'read keys from this file (dotenv format)')
+      .option('--no-color', 'no colours (also: NO_COLOR, or stdout not a terminal)')
+      .option('--demo', 'use sample data shipped in the package: no key, no network')
+      .option('--debug', 'log each HTTP attempt to stderr (keys masked)')
+  );
 }
 
 export interface CommandRunners {
@@ -76,16 +87,21 @@ export function buildProgram(run: CommandRunners): Command {
     .version(__VERSION__, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .addOption(
-      new Option('--days <n>', 'breakdown window in UTC days (1-365): with analytics the last N including today, else N completed days (30 at most)')
-        .default(7)
+      new Option('--days <n>', 'window in UTC days (1-365): with analytics the last N including today, else N completed days (30 at most)')
+        .default(DEFAULTS.days)
         .argParser(integerIn(1, 365)),
     )
-    .addOption(new Option('--since <date>', 'breakdown from this UTC day (YYYY-MM-DD, inclusive; up to 365 days back with analytics)').argParser(calendarDay))
-    .addOption(new Option('--until <date>', 'breakdown through this UTC day (YYYY-MM-DD, inclusive; default today)').argParser(calendarDay))
-    .addOption(new Option('--top <n>', 'rows listed in the text breakdown; 0 lists all').default(8).argParser(integerIn(0, Number.MAX_SAFE_INTEGER)))
-    .addOption(new Option('--by <group>', 'group the breakdown by (key and hour need analytics; provider covers 31 days)').choices(GROUPS).default('model'))
-    .addOption(new Option('--scope <scope>', 'breakdown of the whole account, or of the API key in use').choices(SCOPES).default('account'))
-    .option('--workspace <workspace>', 'limit account totals, breakdown and keys to one workspace (name, slug or id)')
+    .addOption(new Option('--since <date>', 'breakdown from this UTC day (YYYY-MM-DD; up to 365 days back with analytics)').argParser(calendarDay))
+    .addOption(new Option('--until <date>', 'breakdown through this UTC day (YYYY-MM-DD; default today)').argParser(calendarDay))
+    .addOption(
+      new Option('--top <n>', 'rows listed before the rest are summed in one; 0 lists all')
+        .default(DEFAULTS.top)
+        .argParser(integerIn(0, Number.MAX_SAFE_INTEGER)),
+    )
+    .addOption(new Option('--by <group>', 'group the breakdown by (key, hour need analytics)').choices(GROUPS).default(DEFAULTS.by))
+    .addOption(new Option('--scope <scope>', 'breakdown of the whole account, or of the API key in use').choices(SCOPES).default(DEFAULTS.scope))
+    .option('--explain', 'the fine print: what each figure covers, when the UTC day ends, the month gap')
+    .option('--workspace <workspace>', 'limit totals, breakdown and keys to one workspace (name, slug or id)')
     .option('--details', 'a table with tokens and $ per million tokens')
     .option('--full-names', 'full model ids (openai/gpt-4.1) instead of short names')
     .addOption(new Option('--min-balance <usd>', 'exit 7 when the balance is below this').argParser(usd))
@@ -102,9 +118,26 @@ export function buildProgram(run: CommandRunners): Command {
       ).argParser(integerIn(MIN_WATCH_SECONDS, 86_400)),
     )
     .showSuggestionAfterError(true)
-    .allowExcessArguments(false)
+    // A word where no command is expected is a mistyped command (`kyes`): named below, with the nearest one.
+    .allowExcessArguments(true)
+    .helpCommand('help [command]', 'show help for a command')
     .addHelpText('after', `\n${EXAMPLES}\n\n${EXIT_CODES}\n`)
-    .action((options: CliOptions, command: Command) => run.report({ ...options, daysGiven: command.getOptionValueSource('days') === 'cli' }));
+    .action((options: CliOptions, command: Command) => {
+      const [word] = command.args;
+      if (word !== undefined) {
+        const names = command.commands.map((c) => c.name()).concat('help');
+        const near = nearest(word, names);
+        command.error(`error: unknown command '${word}'${near ? ` (did you mean ${near}?)` : ''}`, {
+          code: 'commander.unknownCommand',
+          exitCode: ExitCode.usage,
+        });
+      }
+      return run.report({
+        ...options,
+        daysGiven: command.getOptionValueSource('days') === 'cli',
+        topGiven: command.getOptionValueSource('top') === 'cli',
+      });
+    });
   addCommonOptions(program);
 
   program
@@ -113,6 +146,7 @@ export function buildProgram(run: CommandRunners): Command {
     .option('--include-disabled', 'list disabled keys too')
     .option('--workspace <workspace>', 'only the keys of this workspace (name, slug or id)')
     .allowExcessArguments(false)
+    .addHelpText('after', `\n${KEYS_EXAMPLES}\n`)
     .action((options: KeysOptions, command: Command) => run.keys({ ...command.optsWithGlobals<KeysOptions>(), ...options }));
   return program;
 }
@@ -124,19 +158,69 @@ const COMMANDS = {
   keys: () => import('./commands/keys.js'),
 };
 
-/** Runs one command; every expected failure becomes one stderr line and its exit code. */
-async function runGuarded(io: Io, body: () => Promise<number>): Promise<number> {
+/**
+ * Runs one command; every expected failure becomes one stderr line and its exit code, and with
+ * --json also one JSON document on stdout, so a script that parses stdout always gets one.
+ */
+async function runGuarded(io: Io, json: boolean, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (error) {
-    if (io.signal?.aborted) {
-      io.stderr.write('openrouter-usage: interrupted\n');
-      return ExitCode.interrupted;
-    }
-    const failure = toCliError(error);
+    const failure = io.signal?.aborted ? new CliError('aborted', 'interrupted') : toCliError(error);
     io.stderr.write(`openrouter-usage: ${failure.message}\n`);
+    if (json) await writeOut(io.stdout, renderErrorDocument(failure, redactorOf(io)));
     return failure.exitCode;
   }
+}
+
+/** Whether the options ask for JSON, and only JSON (`--json --format csv` asks for nothing clear). */
+function wantsJson(options: CommonOptions): boolean {
+  try {
+    return formatOf(options) === 'json';
+  } catch {
+    return false;
+  }
+}
+
+/** The format of a command line commander refused: read from the words themselves, as far as they say. */
+function argvWantsJson(argv: readonly string[]): boolean {
+  const formats: string[] = [];
+  let json = false;
+  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
+    const word = argv[i]!;
+    if (word === '--json') json = true;
+    else if (word === '--format' && i + 1 < argv.length) formats.push(argv[++i]!);
+    else if (word.startsWith('--format=')) formats.push(word.slice('--format='.length));
+  }
+  const format = formats.at(-1);
+  return json ? format === undefined || format === 'json' : format === 'json';
+}
+
+/** The nearest of `candidates` to a mistyped word (optimal string alignment distance), as commander suggests flags. */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of candidates) {
+    const distance = editDistance(word, candidate);
+    const length = Math.max(word.length, candidate.length);
+    if ((length - distance) / length > 0.4 && distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 /** Parses the command line with commander and runs the command; returns the exit code. */
@@ -144,28 +228,35 @@ export async function parseAndRun(argv: readonly string[], io: Io): Promise<numb
   let exitCode: number = ExitCode.ok;
   const program = buildProgram({
     report: async (options) => {
-      exitCode = await runGuarded(io, async () =>
+      exitCode = await runGuarded(io, wantsJson(options), async () =>
         options.watch !== undefined ? (await COMMANDS.watch()).runWatch(options, io) : (await COMMANDS.report()).runReport(options, io),
       );
     },
     keys: async (options) => {
-      exitCode = await runGuarded(io, async () => (await COMMANDS.keys()).runKeys(options, io));
+      exitCode = await runGuarded(io, wantsJson(options), async () => (await COMMANDS.keys()).runKeys(options, io));
     },
   });
   let usageMessage: string | undefined;
-  const firstLine = (text: string) => text.split('\n').find((line) => line.trim() !== '');
+  // Commander's message, with its suggestion on the next line ("(Did you mean --days?)"), as one line.
+  const oneLine = (text: string) =>
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '')
+      .join(' ')
+      .replace('(Did you mean', '(did you mean');
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({
       writeOut: (text) => io.stdout.write(text),
       // Commander's own error text arrives here; it is reprinted below as one line.
       writeErr: (text) => {
-        usageMessage ??= firstLine(text);
+        usageMessage ??= oneLine(text);
       },
       outputError: (text) => {
-        usageMessage = firstLine(text);
+        usageMessage = oneLine(text);
       },
-      getOutHelpWidth: () => io.columns ?? 80,
-      getErrHelpWidth: () => io.columns ?? 80,
+      getOutHelpWidth: () => terminalWidth(io) ?? 80,
+      getErrHelpWidth: () => terminalWidth(io) ?? 80,
       getOutHasColors: () => false,
       getErrHasColors: () => false,
     });
@@ -176,12 +267,18 @@ export async function parseAndRun(argv: readonly string[], io: Io): Promise<numb
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return ExitCode.ok;
-      const message = (usageMessage ?? error.message).replace(/^error: /, '');
-      io.stderr.write(`openrouter-usage: ${message} (see --help)\n`);
+      const message = `${(usageMessage ?? error.message).replace(/^error: /, '')}; see --help`;
+      io.stderr.write(`openrouter-usage: ${message}\n`);
+      if (argvWantsJson(argv)) await writeOut(io.stdout, renderErrorDocument(new CliError('usage', message), redactorOf(io)));
       return ExitCode.usage;
     }
     if (error instanceof CliError) throw error;
     throw error;
   }
   return exitCode;
+}
+
+/** The run's redactor (the output edge's); without one, text passes as it is. */
+function redactorOf(io: Io): (text: string) => string {
+  return io.redaction?.redact ?? ((text) => text);
 }

@@ -1,6 +1,6 @@
 import type { AnalyticsOutcome } from './api/analytics.js';
 import type { ActivityRow, CreditsData, KeyData, KeyListItem, Workspace } from './api/schemas.js';
-import { utcDay } from './dates.js';
+import { addDays, utcDay } from './dates.js';
 import { CliError, type Failure } from './errors.js';
 import { nonFiniteField } from './finite.js';
 import { cleanSum, formatUsd } from './format.js';
@@ -91,6 +91,10 @@ export interface Report {
     limitReset: string | null;
     /** Whether BYOK spend counts against `limit`, as the key is set up. */
     includeByokInLimit: boolean;
+    /** When the key stops working (ISO), or null when it never does or /key did not say. */
+    expiresAt: string | null;
+    /** Today's allowance of requests to free models (UTC day), as /key gives it; null when absent. */
+    freeModelRequests: { limit: number; remaining: number } | null;
   };
   account: Outcome<AccountSection>;
   credits: Outcome<Credits>;
@@ -205,6 +209,8 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
       limitRemaining: key.limit_remaining ?? null,
       limitReset: key.limit_reset ?? null,
       includeByokInLimit: key.include_byok_in_limit === true,
+      expiresAt: isoOrNull(key.expires_at),
+      freeModelRequests: allowanceOf(key.free_model_daily_requests),
     },
     account,
     credits,
@@ -220,7 +226,7 @@ export function buildCheckedReport(responses: Responses, options: ReportOptions)
   report.runway = runwayOf(report, now) ?? null;
   // With analytics the breakdown holds today and the account totals hold deleted keys: nothing to explain.
   if (!answers && responses.activity.status === 'ok' && breakdown.status === 'ok') {
-    report.discrepancy = discrepancyOf(report, monthToDateFromRows(responses.activity.value, utcDay(now)), breakdown.value.scope) ?? null;
+    report.discrepancy = discrepancyOf(report, monthToDateFromRows(responses.activity.value, utcDay(now)), breakdown.value.scope, utcDay(now)) ?? null;
   }
   // Each part's sums were checked in `section`; what is left are figures made across parts.
   const overflow = nonFiniteField({
@@ -249,6 +255,20 @@ function accountSection(keys: readonly KeyListItem[], answer: WorkspacesAnswer |
   if (answer && !answer.supported)
     return { ...totals, coverage: 'default-workspace', workspacesStatus: answer.status ?? null, workspace: null, workspaces: null };
   return { ...totals, coverage: 'account', workspacesStatus: null, workspace: null, workspaces: answer ? workspaceTotals(keys, answer.workspaces) : null };
+}
+
+/** A date-time /key sent, or null for anything that is not one (the field is not checked by the schema). */
+function isoOrNull(value: unknown): string | null {
+  const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+/** `free_model_daily_requests` as two whole numbers, or null for anything else. */
+function allowanceOf(value: unknown): { limit: number; remaining: number } | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { limit, remaining } = value as { limit?: unknown; remaining?: unknown };
+  const count = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+  return count(limit) && count(remaining) ? { limit, remaining } : null;
 }
 
 /** BYOK counters are optional in the API; without all four there is no honest total to give. */
@@ -284,11 +304,14 @@ function runwayOf(report: Report, now: Date): Runway | undefined {
   return undefined;
 }
 
-function discrepancyOf(report: Report, breakdownMonth: number, breakdownScope: Scope): Discrepancy | undefined {
-  // Compare like with like where possible: a key's breakdown with the key's totals.
+function discrepancyOf(report: Report, breakdownMonth: number, breakdownScope: Scope, today: string): Discrepancy | undefined {
+  // Compare like with like where possible: a key's breakdown with the key's totals, and the live month
+  // with the same month's completed days in /activity, whatever window the breakdown shows.
   const totals = breakdownScope === 'key' && report.key.usage ? { ...report.key.usage, scope: 'key' as const } : primaryTotals(report);
   if (!totals) return undefined;
-  const gap = explainGap({ month: totals.month, today: totals.today, monthScope: totals.scope, breakdownMonth, breakdownScope });
+  const from = `${today.slice(0, 7)}-01`;
+  const to = today > from ? addDays(today, -1) : null;
+  const gap = explainGap({ month: totals.month, today: totals.today, monthScope: totals.scope, breakdownMonth, breakdownScope, from, to });
   // With --workspace both sides are that workspace's; the sentence names it.
   const workspace = report.account.status === 'ok' ? report.account.value.workspace : null;
   return gap && workspace && totals.scope === 'account' ? { ...gap, workspace: workspace.name } : gap;

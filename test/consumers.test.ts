@@ -134,7 +134,7 @@ describe('--format oneline', () => {
     const result = await runCli(['--format', 'oneline'], { sandbox, env: env() });
     expect(result.code).toBe(0);
     // The account's today (10.55545) and the balance (22.19994).
-    expect(result.stdout).toBe('OR $10.56 today · $22.20 left\n');
+    expect(result.stdout).toBe('OR acct $10.56 today · $22.20 left\n');
   });
 
   test('on failure: a short marker and a non-zero exit, never a partial report', async () => {

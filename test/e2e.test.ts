@@ -287,7 +287,8 @@ describe.concurrent('text report', SLOW, () => {
     // Each answer takes 1.5 s: all three requests must be out before the first answer is back, which
     // holds even with this file's other runs busy in the same process (300 ms was not always enough).
     s.latencyMs = 1500;
-    const res = await run(s, [], BOTH_KEYS);
+    // Every model listed, so that both gpt-oss-120b rows show under their full names.
+    const res = await run(s, ['--top', '0'], BOTH_KEYS);
     expect(res.code).toBe(0);
     expect(res.stderr).toBe('');
     expect(lines(res.stdout)[0]).toBe('💰 OpenRouter Usage');

@@ -32,6 +32,9 @@ describe('snapshots (fixed data, fixed clock)', () => {
   test.each(Object.entries(outputs))('%s', (_format, output) => {
     expect(output).toMatchSnapshot();
   });
+  test('--explain at 80 columns', () => {
+    expect(renderText(report, { top: 8, chalk: plain, timeZone: 'UTC', explain: true, width: 80 })).toMatchSnapshot();
+  });
   test('--details and --by provider', () => {
     expect(renderText(report, { top: 3, chalk: plain, timeZone: 'UTC', details: true, by: 'provider' })).toMatchSnapshot();
   });
@@ -80,7 +83,7 @@ describe('every format carries the same numbers', () => {
     expect(outputs.markdown).toContain('| This key | $1.23 | $1.54 | $3.56 |');
     expect(outputs.markdown).toContain('| Account (3 keys) | $1.28 | $1.79 | $5.16 |');
     expect(outputs.markdown).toContain('**Balance:** $7.68 of $50.00');
-    expect(outputs.oneline).toBe('OR $1.28 today · $7.68 left (demo)\n');
+    expect(outputs.oneline).toBe('OR acct $1.28 today · $7.68 left (demo)\n');
   });
 
   test('keys view: rows and totals agree across formats', () => {
@@ -143,7 +146,7 @@ describe('oneline', () => {
       { days: 7, now, demo: false, configWarnings: [] },
     );
     // The laptop key's own today (1.23412) and month (3.56461).
-    expect(renderOneline(noCredits)).toBe('OR $1.23 today · $3.56 month\n');
-    expect(renderOneline(noCredits, '5m')).toBe('OR $1.23 today · $3.56 month (stale 5m)\n');
+    expect(renderOneline(noCredits)).toBe('OR key $1.23 today · $3.56 this month\n');
+    expect(renderOneline(noCredits, '5m')).toBe('OR key $1.23 today · $3.56 this month (stale 5m)\n');
   });
 });

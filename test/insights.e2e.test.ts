@@ -59,9 +59,13 @@ const BOTH_KEYS = { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY }
 const API_ONLY = { OPENROUTER_API_KEY: API_KEY };
 const MGMT_ALONE = { OPENROUTER_API_KEY: MGMT_KEY };
 
-/** Runs the CLI against `s`, its clock pinned to `s.now`, and checks what every run must satisfy. */
+/**
+ * Runs the CLI against `s`, its clock pinned to `s.now`, and checks what every run must satisfy. The
+ * insights are fine print, so text runs are --explain runs, on a terminal wide enough that no sentence
+ * breaks (the short report and the width have tests of their own).
+ */
 async function run(s: StandIn, args: string[], env: Record<string, string>): Promise<CliResult> {
-  const res = await runCli(args, { env: { OPENROUTER_BASE_URL: s.url, FAKE_CLOCK_NOW: s.now.toISOString(), ...env } });
+  const res = await runCli(['--explain', ...args], { env: { OPENROUTER_BASE_URL: s.url, FAKE_CLOCK_NOW: s.now.toISOString(), COLUMNS: '1000', ...env } });
   expectCleanRun(res, SECRETS);
   return res;
 }
@@ -191,7 +195,7 @@ const SLOW = { timeout: 30_000 };
 //   ago): 22.19994 left.
 
 const KEY = { today: 6.33327, week: 8.723298, month: 17.60238 };
-const KEY_TOTALS_LINE = 'Today: $6.33* | Week: $8.72 | Month: $17.60';
+const KEY_TOTALS_LINE = 'Today: $6.33* | Week: $8.72 | Month: $17.60 (this key)';
 const ACCOUNT = { today: 10.55545, week: 14.53883, month: 29.3373 };
 const ACCOUNT_LINE = 'Account: Today: $10.56* | Week: $14.54 | Month: $29.34 (3 keys)';
 const ACCOUNT_NOTE = 'Account totals add up the live counters of the 3 keys /keys lists, 1 of them disabled; keys deleted this period are no longer counted.';
@@ -927,7 +931,7 @@ describe.concurrent('alerts', SLOW, () => {
 
 describe.concurrent('the month gap and the UTC day', SLOW, () => {
   const GAP_LINE =
-    "Month $29.34 (account, live) vs $18.78 in this month's completed days of the breakdown: today's $10.56 reaches the breakdown after UTC midnight.";
+    "Month $29.34 (account, live) vs $18.78 in /activity for 2026-03-01 to 2026-03-10 (this month's completed UTC days): today's $10.56 reaches /activity after UTC midnight.";
 
   it.for([
     { name: 'a management key alone', env: MGMT_ALONE },
@@ -960,13 +964,13 @@ describe.concurrent('the month gap and the UTC day', SLOW, () => {
     expect(g.otherKeys).toBeCloseTo(7.51274, 9);
     expect(g.unexplained).toBeCloseTo(0, 9);
     const want =
-      "Month $17.60 (this key, live) vs $18.78 in this month's completed days of the breakdown: " +
-      "today's $6.33 reaches the breakdown after UTC midnight; $7.51 of the breakdown is other keys' spend.";
+      "Month $17.60 (this key, live) vs $18.78 in /activity for 2026-03-01 to 2026-03-10 (this month's completed UTC days): " +
+      "today's $6.33 reaches /activity after UTC midnight; $7.51 in /activity is other keys' spend.";
     expect(g.message).toBe(want);
     expect(linesStarting(text, 'Month $')).toEqual([want]);
   });
 
-  it('a key deleted this month: its spend is in the breakdown but no longer in the live total', async ({ s }) => {
+  it('a key deleted this month: its spend is in /activity but no longer in the live total, and no cause is guessed', async ({ s }) => {
     const own = ownKey(s);
     s.setData({ keys: s.data.keys.filter((k) => k.hash === own.hash || k.disabled) });
     const { text, d } = await textAndJson(s, [], MGMT_ALONE);
@@ -975,8 +979,8 @@ describe.concurrent('the month gap and the UTC day', SLOW, () => {
     expect(d.discrepancy).toMatchObject({ monthScope: 'account', breakdownScope: 'account', otherKeys: null });
     expect(d.discrepancy!.unexplained).toBeCloseTo(-7.51274, 9);
     expect(linesStarting(text, 'Month $')).toEqual([
-      "Month $17.60 (account, live) vs $18.78 in this month's completed days of the breakdown: " +
-        "today's $6.33 reaches the breakdown after UTC midnight; $7.51 in the breakdown is missing from the live total (keys deleted this month are no longer counted).",
+      "Month $17.60 (account, live) vs $18.78 in /activity for 2026-03-01 to 2026-03-10 (this month's completed UTC days): " +
+        "today's $6.33 reaches /activity after UTC midnight; $7.51 in /activity is not in the live month (unexplained).",
     ]);
   });
 
@@ -990,7 +994,7 @@ describe.concurrent('the month gap and the UTC day', SLOW, () => {
     expect(d.discrepancy).toMatchObject({ breakdownMonth: 0, monthScope: 'account' });
     expect(d.discrepancy!.gap).toBeCloseTo(10.55545, 9);
     expect(linesStarting(text, 'Month $')).toEqual([
-      "Month $10.56 (account, live) vs $0.00 in this month's completed days of the breakdown: today's $10.56 reaches the breakdown after UTC midnight.",
+      "Month $10.56 (account, live) vs no completed UTC day of this month in /activity yet: today's $10.56 reaches /activity after UTC midnight.",
     ]);
   });
 
@@ -1012,7 +1016,7 @@ describe.concurrent('the month gap and the UTC day', SLOW, () => {
     expect(d.discrepancy).toMatchObject({ today: 0 });
     expect(d.discrepancy!.unexplained).toBeCloseTo(0.006, 9);
     expect(linesStarting(text, 'Month $')).toEqual([
-      "Month $18.79 (account, live) vs $18.78 in this month's completed days of the breakdown: $0.01 is not in the breakdown (spend not yet settled there).",
+      "Month $18.79 (account, live) vs $18.78 in /activity for 2026-03-01 to 2026-03-10 (this month's completed UTC days): $0.01 of the live month is not in /activity (unexplained).",
     ]);
   });
 

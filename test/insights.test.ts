@@ -3,7 +3,7 @@ import { accountTotals } from '../src/insights/account.js';
 import { checkThresholds, type Figure } from '../src/insights/alerts.js';
 import { dailySeries, monthToDateFromRows, trendOf } from '../src/insights/breakdown.js';
 import { explainGap } from '../src/insights/discrepancy.js';
-import { alertSentence, gapSentence } from '../src/render/sentences.js';
+import { alertSentence, gapNote, gapSentence } from '../src/render/sentences.js';
 import { capRunway, creditsRunway } from '../src/insights/runway.js';
 import { describeUtcDayEnd, nextReset, nextUtcMidnight } from '../src/insights/utc-clock.js';
 import { renderTable, sparkline } from '../src/render/table.js';
@@ -100,31 +100,44 @@ describe('UTC clock', () => {
   });
 });
 
-describe('gap between the live month and the breakdown', () => {
+describe('gap between the live month and the same month in /activity', () => {
+  const days = { from: '2026-03-01', to: '2026-03-09' };
   test('same scope: today explains it', () => {
-    const gap = explainGap({ month: 10, today: 1.5, monthScope: 'account', breakdownMonth: 8.5, breakdownScope: 'account' });
-    expect(gap).toBeDefined();
-    expect(gapSentence(gap!)).toBe(
-      "Month $10.00 (account, live) vs $8.50 in this month's completed days of the breakdown: today's $1.50 reaches the breakdown after UTC midnight.",
+    const gap = explainGap({ month: 10, today: 1.5, monthScope: 'account', breakdownMonth: 8.5, breakdownScope: 'account', ...days });
+    expect(gap && gapSentence(gap)).toBe(
+      "Month $10.00 (account, live) vs $8.50 in /activity for 2026-03-01 to 2026-03-09 (this month's completed UTC days): today's $1.50 reaches /activity after UTC midnight.",
     );
     expect(gap?.unexplained).toBe(0);
+    expect(gapNote(gap!)).toBeUndefined();
   });
-  test("one key's month against an account-wide breakdown: other keys", () => {
-    const gap = explainGap({ month: 5, today: 1, monthScope: 'key', breakdownMonth: 7, breakdownScope: 'account' });
+  test("one key's month against an account-wide /activity: other keys", () => {
+    const gap = explainGap({ month: 5, today: 1, monthScope: 'key', breakdownMonth: 7, breakdownScope: 'account', ...days });
     expect(gap).toMatchObject({ gap: -2, otherKeys: 3, unexplained: 0 });
-    // 7 - (5 - 1) = 3 of the breakdown is not this key's.
-    expect(gapSentence(gap!)).toBe(
-      "Month $5.00 (this key, live) vs $7.00 in this month's completed days of the breakdown: today's $1.00 reaches the breakdown after UTC midnight; $3.00 of the breakdown is other keys' spend.",
+    // 7 - (5 - 1) = 3 of /activity is not this key's.
+    expect(gap && gapSentence(gap)).toBe(
+      "Month $5.00 (this key, live) vs $7.00 in /activity for 2026-03-01 to 2026-03-09 (this month's completed UTC days): today's $1.00 reaches /activity after UTC midnight; $3.00 in /activity is other keys' spend.",
     );
   });
-  test('deleted keys: the breakdown holds more than the live total', () => {
-    expect(gapSentence(explainGap({ month: 5, today: 0, monthScope: 'account', breakdownMonth: 6, breakdownScope: 'account' })!)).toBe(
-      "Month $5.00 (account, live) vs $6.00 in this month's completed days of the breakdown: $1.00 in the breakdown is missing from the live total (keys deleted this month are no longer counted).",
+  test('/activity holds more than the live total: unexplained, no cause guessed, and a one-line note', () => {
+    const gap = explainGap({ month: 5, today: 0, monthScope: 'account', breakdownMonth: 6, breakdownScope: 'account', ...days })!;
+    expect(gapSentence(gap)).toBe(
+      "Month $5.00 (account, live) vs $6.00 in /activity for 2026-03-01 to 2026-03-09 (this month's completed UTC days): $1.00 in /activity is not in the live month (unexplained).",
     );
+    expect(gapNote(gap)).toBe('Note: /activity has $1.00 more this month than the live total (--explain)');
+  });
+  test('the live month above /activity and today: the rest is unexplained', () => {
+    const gap = explainGap({ month: 10, today: 1, monthScope: 'account', breakdownMonth: 8.5, breakdownScope: 'account', ...days })!;
+    expect(gapSentence(gap)).toContain("today's $1.00 reaches /activity after UTC midnight; $0.50 of the live month is not in /activity (unexplained).");
+    expect(gapNote(gap)).toBe('Note: the live month is $0.50 above /activity, unexplained (--explain)');
   });
   test('no gap, no line; the first of the month is today alone', () => {
-    expect(explainGap({ month: 5, today: 0, monthScope: 'account', breakdownMonth: 5.004, breakdownScope: 'account' })).toBeUndefined();
-    expect(explainGap({ month: 2, today: 2, monthScope: 'key', breakdownMonth: 0, breakdownScope: 'account' })).toMatchObject({ otherKeys: 0, unexplained: 0 });
+    const first = { from: '2026-03-01', to: null };
+    expect(explainGap({ month: 5, today: 0, monthScope: 'account', breakdownMonth: 5.004, breakdownScope: 'account', ...days })).toBeUndefined();
+    const gap = explainGap({ month: 2, today: 2, monthScope: 'key', breakdownMonth: 0, breakdownScope: 'account', ...first })!;
+    expect(gap).toMatchObject({ otherKeys: 0, unexplained: 0 });
+    expect(gapSentence(gap)).toBe(
+      "Month $2.00 (this key, live) vs no completed UTC day of this month in /activity yet: today's $2.00 reaches /activity after UTC midnight.",
+    );
   });
 });
 

@@ -189,6 +189,14 @@ function runCli(command: string, args: string[], env: Record<string, string> = {
   });
 }
 
+describe('from a clone', () => {
+  // `npm start -- --json | jq` must work: npm's banner and the build's log stay off stdout.
+  test('`npm start -- --demo --json` prints the JSON document and nothing else', async () => {
+    const out = await npm(['start', '--', '--demo', '--json'], ROOT, PACK_MS);
+    expect((JSON.parse(out) as { schemaVersion: number; demo: boolean }).demo).toBe(true);
+  });
+});
+
 describe('the packed tarball', () => {
   test('holds only bin/, dist/, the docs, the example credentials and package.json', () => {
     const files = tarEntries.filter((entry) => !entry.endsWith('/')).map((entry) => entry.replace(/^package\//, ''));

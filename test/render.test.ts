@@ -59,11 +59,11 @@ function text(r: Responses, textOptions: Partial<TextOptions> = {}, reportOption
 }
 
 describe('renderText', () => {
-  test('the original layout, with the scope said in words', () => {
-    const lines = text(responses()).split('\n');
+  test('--explain: the original layout, with the scope said in words', () => {
+    const lines = text(responses(), { explain: true }).split('\n');
     expect(lines.slice(0, 10)).toEqual([
       '💰 OpenRouter Usage',
-      'Today: $1.23* | Week: $4.56 | Month: $7.89',
+      'Today: $1.23* | Week: $4.56 | Month: $7.89 (this key)',
       'Balance: $7.68 / $10.00',
       'Runway: at the 7-day average of $0.29/day, credits last about 26 days (until 2026-04-05)',
       '',
@@ -82,7 +82,7 @@ describe('renderText', () => {
 
   test('--top cuts the list and sums the rest in one line', () => {
     const out = text(responses(), { top: 1 });
-    expect(out).toContain('• gpt-4.1: $1.10 (42)\n• 2 more: $0.90 (1,241)\n');
+    expect(out).toContain('• gpt-4.1: $1.10 (42)\n• 2 more models: $0.90 (1,241)\n');
     expect(out).not.toContain('claude');
     expect(text(responses(), { top: 0 })).toContain('• cheap:');
   });
@@ -134,7 +134,7 @@ describe('renderText', () => {
         activity: { status: 'ok', value: [row('2026-03-09', 'openai/gpt-4.1', 1.1, 42, { byok_usage_inference: 0.25 })] },
       }),
     );
-    expect(out).toContain('Today: $1.23* | Week: $4.56 | Month: $7.89\nBYOK: Today: $0.50 | Week: $1.00 | Month: $2.00');
+    expect(out).toContain('Today: $1.23* | Week: $4.56 | Month: $7.89 (this key)\nBYOK: Today: $0.50 | Week: $1.00 | Month: $2.00');
     expect(out).toContain('• gpt-4.1: $1.10 (42) + $0.25 BYOK');
   });
 
@@ -193,7 +193,7 @@ describe('account totals', () => {
   ];
 
   test('shown beside the key totals, each labelled', () => {
-    const out = text(responses({ keys: { status: 'ok', value: keyList } }));
+    const out = text(responses({ keys: { status: 'ok', value: keyList } }), { explain: true });
     expect(out).toContain('Today: $1.23* | Week: $4.56 | Month: $7.89 (this key)\nAccount: Today: $1.23* | Week: $5.56 | Month: $9.89 (2 keys)\n');
     expect(out).toContain(
       'Account totals add up the live counters of the 2 keys /keys lists, 1 of them disabled; keys deleted this period are no longer counted.',
@@ -276,7 +276,7 @@ describe('demo', () => {
 
 describe('notes on a narrow terminal', () => {
   test('break between words, within the width', () => {
-    const out = text(responses(), { width: 60 });
+    const out = text(responses(), { width: 60, explain: true });
     const notes = out.trimEnd().split('\n\n').at(-1)!.split('\n');
     // Month 7.891 vs 1.1 + 0.9 + 0.001 = 2.001 of March's completed days; 7.891 - 1.234 - 2.001 = 4.656 unexplained.
     expect(notes).toEqual([

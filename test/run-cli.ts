@@ -41,6 +41,8 @@ export interface RunOptions {
   killAfterMs?: number;
   /** In-process only: stdout is a terminal this many columns wide. */
   terminal?: { columns: number };
+  /** In-process only: the clock stands still at FAKE_CLOCK_NOW (for output compared to the millisecond). */
+  frozenClock?: boolean;
 }
 
 export interface CliResult {
@@ -94,7 +96,7 @@ export async function runCli(args: string[], opts: RunOptions = {}): Promise<Cli
       stderr: capture((t) => (stderr += t)),
       env,
       cwd: sandbox.cwd,
-      now: () => Date.now() + offset,
+      now: opts.frozenClock && Number.isFinite(target) ? () => target : () => Date.now() + offset,
       isTTY: opts.terminal !== undefined,
       columns: opts.terminal?.columns,
       signal: controller.signal,

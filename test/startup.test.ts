@@ -49,3 +49,44 @@ describe('start-up loads only what the command needs', () => {
     expect(files.some((f) => holds(f, 'llhttp'))).toBe(false);
   });
 });
+
+describe('a status bar refreshing from the cache', () => {
+  test('a cached --format oneline loads no HTTP client, no commander and no other renderer, and asks nothing', async () => {
+    const { startStandIn, API_KEY, MGMT_KEY } = await import('./server.js');
+    const { makeSandbox, runCli: runInProcess } = await import('./run-cli.js');
+    const sandbox = await makeSandbox();
+    const standIn = await startStandIn();
+    try {
+      const env = { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY, OPENROUTER_BASE_URL: standIn.url, XDG_CACHE_HOME: join(sandbox.root, 'cache') };
+      const first = await runInProcess(['--format', 'oneline', '--cache', '0'], { sandbox, env });
+      expect(first.code).toBe(0);
+      const asked = standIn.requests.length;
+
+      const log = join(mkdtempSync(join(tmpdir(), 'oru-loads-')), 'loads.txt');
+      const cached = await runCli(['--format', 'oneline', '--cache', '600'], {
+        sandbox,
+        env: { ...env, NODE_OPTIONS: `--import=${PRELOAD}`, TRACE_LOADS_FILE: log },
+      });
+      expect(cached.code).toBe(0);
+      expect(cached.stderr).toBe('');
+      expect(cached.stdout).toBe(first.stdout);
+      expect(standIn.requests.length).toBe(asked);
+      const files = readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((url) => url.includes('/dist/'))
+        .map((url) => fileURLToPath(url));
+      expect(
+        files.some((f) => holds(f, '_zod')),
+        'the entry is validated',
+      ).toBe(true);
+      for (const file of files) {
+        for (const marker of ['llhttp', 'undici', 'commander.', 'indicates live totals', 'schemaVersion']) {
+          expect(holds(file, marker), `${file} holds ${marker}`).toBe(false);
+        }
+      }
+    } finally {
+      await standIn.close();
+      await sandbox.cleanup();
+    }
+  }, 30_000);
+});

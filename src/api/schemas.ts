@@ -36,6 +36,8 @@ export const keySchema = looseObject({
     is_provisioning_key: optional(nullable(boolean())),
     // The key's own workspace: how --scope key tells apart keys whose masked labels look alike.
     workspace_id: optional(nullable(string())),
+    // expires_at and free_model_daily_requests pass through unchecked (a loose object keeps them): an
+    // odd value there is no reason to refuse the report, so report.ts reads it as absent.
   }),
 });
 

@@ -2,7 +2,7 @@ import { openCache, type CacheEntry, type OpenedCache } from '../cache.js';
 import { DEFAULT_BASE_URL, resolveCredentials, validateBaseUrl, type Credentials } from '../config.js';
 import type { Io } from '../io.js';
 import type { CliOptions, CommonOptions } from '../options.js';
-import { configWarnings, protectKeys } from './output.js';
+import { configWarnings } from './warnings.js';
 import { buildCheckedReport, type Report, type Responses, type Warning } from '../report.js';
 import { CliError } from '../errors.js';
 
@@ -42,9 +42,20 @@ export function answerSource(options: CliOptions, io: Io): AnswerSource {
       lastGood: () => undefined,
     };
   }
+  const settings = liveSettings(options, io);
+  return {
+    // A fresh cache entry answers without the HTTP layer, which loads only when a report really asks the API.
+    fetch: async (signal) => cachedAnswers(settings, options, io) ?? (await import('../fetch-live.js')).fetchReportAnswers(settings, options, io, signal),
+    lastGood: () => settings.cache?.read(),
+  };
+}
+
+/** Keys, base URL and cache of a live run, resolved once; a missing key or a bad URL is a CliError. */
+export function liveSettings(options: CliOptions, io: Io): LiveSettings {
   const baseUrl = baseUrlOf(options, io);
   const credentials = resolveCredentials({ env: io.env, cwd: io.cwd, credentialsFile: options.credentialsFile });
-  protectKeys(io, [credentials.apiKey?.value, credentials.mgmtKey?.value]);
+  // The run's redactor also masks keys that came from a file.
+  io.redaction?.add([credentials.apiKey?.value, credentials.mgmtKey?.value]);
   // What changes the answers: the keys, where they are sent, and whose activity is asked for.
   const identity = [credentials.apiKey?.value ?? '', credentials.mgmtKey?.value ?? '', baseUrl, options.scope];
   // Added only when used, so the cache files of runs without them keep their names.
@@ -54,7 +65,7 @@ export function answerSource(options: CliOptions, io: Io): AnswerSource {
   identity.push(...windowIdentity(options));
   // A cache feeds the figures and the thresholds: one in a directory someone else could write to is not used at all.
   const opened = options.cache === undefined ? undefined : openCache({ env: io.env, uid: io.uid, identity });
-  const settings: LiveSettings = {
+  return {
     baseUrl,
     credentials,
     cache: opened?.cache,
@@ -63,11 +74,26 @@ export function answerSource(options: CliOptions, io: Io): AnswerSource {
       ...(opened?.warning ? [{ source: 'cache' as const, message: opened.warning.replace(/^warning: /, '') }] : []),
     ],
   };
-  return {
-    // The HTTP layer loads only here, when a report really asks the API.
-    fetch: async (signal) => (await import('../fetch-live.js')).fetchReportAnswers(settings, options, io, signal),
-    lastGood: () => settings.cache?.read(),
-  };
+}
+
+/** The answers of a cache entry younger than --cache seconds (validated as it is read), or undefined. */
+export function cachedAnswers(settings: LiveSettings, options: CliOptions, io: Io): Fetched | undefined {
+  return freshEntry(settings, options, io, (cache) => cache.read());
+}
+
+/** A cache entry younger than --cache seconds, as `read` gives it (validated), with the run's warnings; or undefined. */
+export function freshEntry<R>(
+  settings: LiveSettings,
+  options: CliOptions,
+  io: Io,
+  read: (cache: OpenedCache) => { fetchedAt: string; responses: R } | undefined,
+): { responses: R; warnings: Warning[]; fetchedAt: Date; fromCache: true } | undefined {
+  const { cache } = settings;
+  if (!cache || options.cache === undefined || options.cache <= 0) return undefined;
+  const entry = read(cache);
+  const age = entry ? io.now() - Date.parse(entry.fetchedAt) : Infinity;
+  if (!entry || age < 0 || age >= options.cache * 1000) return undefined;
+  return { responses: entry.responses, warnings: settings.warnings, fetchedAt: new Date(entry.fetchedAt), fromCache: true };
 }
 
 /** The analytics questions depend on the window and the grouping; the default ones keep the cache name they always had. */

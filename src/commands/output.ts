@@ -1,16 +1,14 @@
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
-import type { Io } from '../io.js';
+import { terminalWidth, type Io } from '../io.js';
 import { formatOf, type CommonOptions, type Format } from '../options.js';
 import { createRedactor, redactStrings } from '../redact.js';
-import { sanitize } from '../sanitize.js';
-import type { Warning } from '../report.js';
 
 /** How this run prints: decided once per command from the options and the terminal. */
 export interface Output {
   format: Format;
   chalk: ChalkInstance;
-  /** Terminal width for tables and notes; undefined when piped (no limit). */
-  width: number | undefined;
+  /** Terminal width: no text line is wider (COLUMNS when stdout is no terminal, else 80). */
+  width: number;
   /** The reader's zone (TZ), for the time the UTC day ends; undefined: the process's own. */
   timeZone: string | undefined;
 }
@@ -19,17 +17,11 @@ export function outputFor(options: CommonOptions, io: Io): Output {
   const format = formatOf(options);
   // chalk's own detection speaks for the real process; io may name a level instead (tests, other hosts).
   const level = !options.color || io.env.NO_COLOR ? 0 : (io.colorLevel ?? chalk.level);
-  return { format, chalk: new Chalk({ level: level as 0 | 1 | 2 | 3 }), width: io.isTTY ? io.columns : undefined, timeZone: io.env.TZ || undefined };
+  return { format, chalk: new Chalk({ level: level as 0 | 1 | 2 | 3 }), width: terminalWidth(io) ?? 80, timeZone: io.env.TZ || undefined };
 }
 
-/** The one place a warning becomes a stderr line; JSON carries the same text in `warnings`. */
-export function warningLine(warning: Warning): string {
-  return `warning: ${sanitize(warning.message, 2000)}\n`;
-}
-
-export function writeWarnings(io: Io, warnings: readonly Warning[]): void {
-  for (const warning of warnings) io.stderr.write(warningLine(warning));
-}
+// Kept importable from here: warnings.ts holds them so that a path without chalk can print them too.
+export { configWarnings, warningLine, writeWarnings } from './warnings.js';
 
 /**
  * A report model with every string redacted, before any renderer sees it: JSON escapes control
@@ -43,9 +35,4 @@ export function redactedModel<T>(model: T, io: Io): T {
 /** Tells the run's redactor the keys a command found (in files as well as the environment). */
 export function protectKeys(io: Io, keys: readonly (string | undefined)[]): void {
   io.redaction?.add(keys);
-}
-
-/** Config warnings arrive as sentences that may carry their own prefix; the model keeps them bare. */
-export function configWarnings(lines: readonly string[]): Warning[] {
-  return lines.map((line) => ({ source: 'config', message: line.replace(/^warning: /, '') }));
 }

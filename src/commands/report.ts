@@ -33,6 +33,9 @@ export async function runReport(options: CliOptions, io: Io): Promise<number> {
         : 'note: /activity failed; printing the CSV header only\n',
     );
   }
+  if (options.topGiven && options.by === 'day' && output.format !== 'json' && output.format !== 'oneline') {
+    io.stderr.write(`note: --by day lists every day of the window; --top picks models or providers (shorten the window with --days)\n`);
+  }
   await writeOut(io.stdout, renderReport(report, output, options));
 
   // The report is printed first: a cron job's mail then shows the figures beside the alert.

@@ -6,7 +6,14 @@ import { renderReport } from '../render/index.js';
 import { answerSource, reportFrom } from './answers.js';
 import { outputFor, redactedModel, warningLine } from './output.js';
 
-const CLEAR = '\u001b[H\u001b[2J\u001b[3J';
+/**
+ * The alternate screen, as full-screen programs (less, htop) use it: the dashboard never mixes with
+ * the shell's scrollback, and leaving it gives the reader their terminal back as it was. Each redraw
+ * homes the cursor and clears the screen, never the scrollback (ESC[3J would wipe the reader's history).
+ */
+const ENTER_ALTERNATE_SCREEN = '\u001b[?1049h\u001b[?25l';
+const LEAVE_ALTERNATE_SCREEN = '\u001b[?25h\u001b[?1049l';
+const REDRAW = '\u001b[H\u001b[2J';
 
 /**
  * Redraws the text report in place until Ctrl-C. A failed refresh keeps the last good figures on
@@ -21,27 +28,38 @@ export async function runWatch(options: CliOptions, io: Io): Promise<number> {
   const source = answerSource(options, io);
   let lastGood: { text: string; at: Date } | undefined;
 
-  while (!io.signal?.aborted) {
-    let status: string;
-    try {
-      const report = redactedModel(reportFrom(await source.fetch(io.signal), options, io).report, io);
-      lastGood = { text: renderReport(report, output, options), at: new Date(io.now()) };
-      const warnings = report.warnings.map((w) => chalk.yellow(warningLine(w).trimEnd()));
-      status = [...warnings, chalk.dim(`Refreshed ${clock(lastGood.at)}; next in ${seconds} s. Ctrl-C to stop.`)].join('\n');
-    } catch (error) {
-      if (io.signal?.aborted) break;
-      if (!(error instanceof CliError)) throw error;
-      status = chalk.yellow(
-        `Refresh failed at ${clock(new Date(io.now()))}: ${sanitize(error.message)}` +
-          (lastGood ? `\nShowing figures from ${clock(lastGood.at)} (stale). ` : '\n') +
-          `Retrying in ${seconds} s. Ctrl-C to stop.`,
-      );
-    }
-    io.stdout.write(`${CLEAR}${lastGood?.text ?? ''}\n${status}\n`);
-    await pause(seconds * 1000, io.signal);
+  io.stdout.write(ENTER_ALTERNATE_SCREEN);
+  try {
+    await watchLoop();
+  } finally {
+    // Ctrl-C, an error or the end: the terminal is given back, and the last good figures stay on it.
+    io.stdout.write(LEAVE_ALTERNATE_SCREEN);
+    if (lastGood) io.stdout.write(lastGood.text);
   }
-  // Ctrl-C is how a watch ends: the last screen stays, and the exit is a normal one.
+  // Ctrl-C is how a watch ends, and the exit is a normal one.
   return ExitCode.ok;
+
+  async function watchLoop(): Promise<void> {
+    while (!io.signal?.aborted) {
+      let status: string;
+      try {
+        const report = redactedModel(reportFrom(await source.fetch(io.signal), options, io).report, io);
+        lastGood = { text: renderReport(report, output, options), at: new Date(io.now()) };
+        const warnings = report.warnings.map((w) => chalk.yellow(warningLine(w).trimEnd()));
+        status = [...warnings, chalk.dim(`Refreshed ${clock(lastGood.at)}; next in ${seconds} s. Ctrl-C to stop.`)].join('\n');
+      } catch (error) {
+        if (io.signal?.aborted) break;
+        if (!(error instanceof CliError)) throw error;
+        status = chalk.yellow(
+          `Refresh failed at ${clock(new Date(io.now()))}: ${sanitize(error.message)}` +
+            (lastGood ? `\nShowing figures from ${clock(lastGood.at)} (stale). ` : '\n') +
+            `Retrying in ${seconds} s. Ctrl-C to stop.`,
+        );
+      }
+      io.stdout.write(`${REDRAW}${lastGood?.text ?? ''}\n${status}\n`);
+      await pause(seconds * 1000, io.signal);
+    }
+  }
 }
 
 function clock(date: Date): string {

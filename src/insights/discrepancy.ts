@@ -4,8 +4,11 @@ export interface Discrepancy {
   /** The live month total the report shows (this key's, or the account's). */
   month: number;
   monthScope: 'key' | 'account';
-  /** /activity's spend over the completed UTC days of this month. */
+  /** /activity's spend over the completed UTC days of this month, whatever --days is. */
   breakdownMonth: number;
+  /** The days that sum covers: the first of the month to yesterday (UTC); `to` is null on the 1st. */
+  from: string;
+  to: string | null;
   breakdownScope: 'key' | 'account';
   /** month − breakdownMonth. */
   gap: number;
@@ -32,8 +35,10 @@ export function explainGap(input: {
   monthScope: 'key' | 'account';
   breakdownMonth: number;
   breakdownScope: 'key' | 'account';
+  from: string;
+  to: string | null;
 }): Discrepancy | undefined {
-  const { month, today, monthScope, breakdownMonth, breakdownScope } = input;
+  const { month, today, monthScope, breakdownMonth, breakdownScope, from, to } = input;
   const gap = cleanSum(month - breakdownMonth);
   if (Math.abs(gap) < CENT) return undefined;
 
@@ -41,5 +46,5 @@ export function explainGap(input: {
   const otherKeys = monthScope === 'key' && breakdownScope === 'account' ? cleanSum(Math.max(0, breakdownMonth - completedLive)) : null;
   const unexplained = cleanSum(completedLive - breakdownMonth + (otherKeys ?? 0));
 
-  return { month, monthScope, breakdownMonth, breakdownScope, gap, today, otherKeys, unexplained };
+  return { month, monthScope, breakdownMonth, from, to, breakdownScope, gap, today, otherKeys, unexplained };
 }

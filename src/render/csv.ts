@@ -1,7 +1,10 @@
+import { money, ratio } from '../contract.js';
+import { cleanSum } from '../format.js';
 import type { GroupBy } from '../options.js';
 import type { KeysReport } from '../keys-report.js';
 import type { Report } from '../report.js';
 import { csvCell } from '../sanitize.js';
+import { moreLabel } from './sentences.js';
 
 /**
  * RFC 4180, lines ending in CRLF; every cell through `csvCell`: sanitised, quoted when it must be,
@@ -14,10 +17,12 @@ function csv(rows: (string | number | boolean | null)[][]): string {
 const TOTALS = ['usage', 'byok_usage', 'requests', 'prompt_tokens', 'completion_tokens', 'reasoning_tokens', 'usd_per_million_tokens'];
 
 /**
- * The breakdown for spreadsheets, grouped as --by says, with unrounded numbers. Without a breakdown
- * (no management key, /activity failed) only the header is printed; stderr says why.
+ * The breakdown for spreadsheets, grouped as --by says, with the JSON's numbers (money to 1e-9): every row, or with
+ * `top` (--top given) that many and one row for the rest (`12 more models`), so the column still adds
+ * up to the whole. Days are always listed whole. Without a breakdown (no management key, /activity
+ * failed) only the header is printed; stderr says why.
  */
-export function renderCsv(report: Report, by: GroupBy = 'model'): string {
+export function renderCsv(report: Report, by: GroupBy = 'model', top = 0): string {
   const b = report.breakdown.status === 'ok' ? report.breakdown.value : undefined;
   // Keys, weeks, months and hours, and workspaces through analytics: the breakdown's own grouping.
   if (b?.groups?.by === by || by === 'key' || by === 'week' || by === 'month' || by === 'hour') {
@@ -28,7 +33,7 @@ export function renderCsv(report: Report, by: GroupBy = 'model'): string {
     ]);
   }
   if (by === 'day') {
-    return csv([['date', 'usage', 'requests'], ...(b?.daily ?? []).map((d) => [d.date, d.usage, d.requests])]);
+    return csv([['date', 'usage', 'requests'], ...(b?.daily ?? []).map((d) => [d.date, money(d.usage), d.requests])]);
   }
   if (by === 'workspace') {
     return csv([
@@ -47,10 +52,35 @@ export function renderCsv(report: Report, by: GroupBy = 'model'): string {
     ]);
   }
   const items = by === 'provider' ? (b?.providers ?? []).map((p) => ({ ...p, name: p.provider })) : (b?.models ?? []).map((m) => ({ ...m, name: m.model }));
-  return csv([
-    [by, ...TOTALS],
-    ...items.map((i) => [i.name, i.usage, i.byokUsage, i.requests, i.promptTokens, i.completionTokens, i.reasoningTokens, i.usdPerMillionTokens]),
+  const shown = top === 0 ? items : items.slice(0, top);
+  const perMillion = (value: number | null) => (value === null ? null : ratio(value));
+  const rows = shown.map((i) => [
+    i.name,
+    money(i.usage),
+    money(i.byokUsage),
+    i.requests,
+    i.promptTokens,
+    i.completionTokens,
+    i.reasoningTokens,
+    perMillion(i.usdPerMillionTokens),
   ]);
+  const rest = items.slice(shown.length);
+  if (rest.length > 0) {
+    const sum = (pick: (i: (typeof rest)[number]) => number) => cleanSum(rest.reduce((total, i) => total + pick(i), 0));
+    const usage = sum((i) => i.usage);
+    const tokens = sum((i) => i.promptTokens) + sum((i) => i.completionTokens);
+    rows.push([
+      moreLabel(rest.length, by),
+      money(usage),
+      money(sum((i) => i.byokUsage)),
+      sum((i) => i.requests),
+      sum((i) => i.promptTokens),
+      sum((i) => i.completionTokens),
+      sum((i) => i.reasoningTokens),
+      tokens > 0 ? ratio((usage / tokens) * 1e6) : null,
+    ]);
+  }
+  return csv([[by, ...TOTALS], ...rows]);
 }
 
 export function renderKeysCsv(report: KeysReport): string {

@@ -9,12 +9,12 @@ import { renderKeysMarkdown, renderMarkdown } from './markdown.js';
 import { renderKeysOneline, renderOneline } from './oneline.js';
 import { renderText } from './text.js';
 
-type View = Pick<CliOptions, 'top' | 'by' | 'details' | 'fullNames'>;
+type View = Pick<CliOptions, 'top' | 'by' | 'details' | 'fullNames' | 'topGiven' | 'explain'>;
 
 /** One table: each format, how it draws the report and the keys view. One model, one small renderer each. */
 const RENDERERS: Record<Format, { report: (report: Report, output: Output, view: View) => string; keys: (report: KeysReport, output: Output) => string }> = {
   json: { report: (report) => renderJson(report), keys: (report) => renderKeysJson(report) },
-  csv: { report: (report, _output, view) => renderCsv(report, view.by), keys: (report) => renderKeysCsv(report) },
+  csv: { report: (report, _output, view) => renderCsv(report, view.by, view.topGiven ? view.top : 0), keys: (report) => renderKeysCsv(report) },
   markdown: {
     report: (report, _output, view) => renderMarkdown(report, { top: view.top, by: view.by, fullNames: view.fullNames === true }),
     keys: (report) => renderKeysMarkdown(report),
@@ -30,6 +30,7 @@ const RENDERERS: Record<Format, { report: (report: Report, output: Output, view:
         fullNames: view.fullNames === true,
         width: output.width,
         timeZone: output.timeZone,
+        explain: view.explain === true,
       }),
     keys: (report, output) => renderKeysText(report, { chalk: output.chalk, width: output.width }),
   },

@@ -3,7 +3,7 @@ import { formatUsd } from '../format.js';
 import type { KeyRow, KeysReport } from '../keys-report.js';
 import type { Totals } from '../report.js';
 import { sanitize } from '../sanitize.js';
-import { renderTable } from './table.js';
+import { droppedNote, fitLines, fitTable } from './table.js';
 
 interface Line {
   kind: 'key' | 'subtotal' | 'total';
@@ -22,12 +22,12 @@ const plural = (n: number) => `${n} key${n === 1 ? '' : 's'}`;
 
 export function renderKeysText(report: KeysReport, options: { chalk: ChalkInstance; width?: number | undefined }): string {
   const { chalk } = options;
-  const hidden = report.hiddenDisabled > 0 ? `, ${report.hiddenDisabled} disabled not shown (--include-disabled)` : '';
+  const hidden = report.hiddenDisabled > 0 ? `, ${report.hiddenDisabled} disabled hidden (--include-disabled)` : '';
   const where = report.workspace ? ` in workspace ${sanitize(report.workspace.name, 80)}` : '';
   const lines = [chalk.bold(`🔑 OpenRouter Keys${report.demo ? ' (demo data)' : ''}`) + chalk.dim(` ${report.totals.keys} listed${where}${hidden}`)];
   if (report.keys.length === 0) {
     lines.push(chalk.dim('No keys to list.'));
-    return `${lines.join('\n')}\n`;
+    return `${fitLines(lines, options.width).join('\n')}\n`;
   }
   const rows = keyLines(report);
   const column = (header: string, pick: (r: Line) => string, align: 'left' | 'right', priority: number) => ({
@@ -52,15 +52,18 @@ export function renderKeysText(report: KeysReport, options: { chalk: ChalkInstan
       0,
       column('workspace', (r) => r.workspace, 'left', 85),
     );
-  const [header, ...body] = renderTable(columns, options.width);
+  const table = fitTable(columns, options.width);
+  const [header, ...body] = table.lines;
   lines.push(chalk.dim(header!));
   body.forEach((line, i) => {
     const kind = rows[i]!.kind;
     lines.push(kind === 'total' ? chalk.bold(line) : kind === 'subtotal' ? chalk.dim(line) : line);
   });
+  const note = droppedNote(table.dropped);
+  if (note) lines.push(chalk.dim(note));
   const sorted = report.byWorkspace ? 'grouped by workspace, sorted by month spend' : 'sorted by month spend';
   lines.push(chalk.dim(`Live counters of each key, UTC day / week (Monday to Sunday) / month; ${sorted}.`));
-  return `${lines.join('\n')}\n`;
+  return `${fitLines(lines, options.width).join('\n')}\n`;
 }
 
 /** Each key, then (by workspace) a subtotal after each workspace's keys, then the grand total. */

@@ -1,6 +1,6 @@
 import type { GroupBy } from '../options.js';
 import { formatCount, formatUsd } from '../format.js';
-import { gapSentence } from './sentences.js';
+import { expirySentence, freeModelsSentence, gapSentence, moreLabel } from './sentences.js';
 import type { KeysReport } from '../keys-report.js';
 import { displayNames, type Report } from '../report.js';
 import { markdownText as md } from '../sanitize.js';
@@ -91,6 +91,7 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
   if (report.forecast) money.push(`**Month:** ${formatUsd(report.forecast.monthToDate)}, on pace for ${formatUsd(report.forecast.projectedMonth)}`);
   if (report.runway?.basis === 'credits') money.push(`**Runway:** about ${report.runway.days} days (until ${report.runway.until})`);
   if (money.length > 0) lines.push(money.join(' · '), '');
+  for (const notice of [expirySentence(report), freeModelsSentence(report)]) if (notice) lines.push(`**${notice}**`, '');
 
   const by = options.by ?? 'model';
   const title = TITLES[by];
@@ -105,20 +106,25 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
     const whose = v.scope === 'key' ? 'this key' : v.workspace ? `workspace ${md(v.workspace.name)}` : 'whole account';
     lines.push(`### ${heading} (${span}, ${whose})`, '');
     const names = displayNames(v.models.map((m) => m.model));
-    const rows = v.groups
-      ? v.groups.items
-          .slice(0, v.groups.by === 'key' || v.groups.by === 'workspace' ? (options.top === 0 ? undefined : options.top) : undefined)
-          .map((i) => [md(i.name), formatUsd(i.usage), formatCount(i.requests)])
+    const items = v.groups
+      ? v.groups.items.map((i) => ({ ...i, name: mdName(i.name) }))
       : by === 'day'
-        ? v.daily.map((d) => [d.date, formatUsd(d.usage), formatCount(d.requests)])
-        : (by === 'workspace'
-            ? (v.workspaces ?? []).map((w) => ({ ...w, name: mdName(w.workspace.name) }))
-            : by === 'provider'
-              ? v.providers.map((p) => ({ ...p, name: mdName(p.provider) }))
-              : v.models.map((m) => ({ ...m, name: mdName(options.fullNames ? m.model : (names.get(m.model) ?? m.model)) }))
-          )
-            .slice(0, options.top === 0 ? undefined : options.top)
-            .map((i) => [i.name, formatUsd(i.usage), formatCount(i.requests)]);
+        ? v.daily.map((d) => ({ ...d, name: d.date }))
+        : by === 'workspace'
+          ? (v.workspaces ?? []).map((w) => ({ ...w, name: mdName(w.workspace.name) }))
+          : by === 'provider'
+            ? v.providers.map((p) => ({ ...p, name: mdName(p.provider) }))
+            : v.models.map((m) => ({ ...m, name: mdName(options.fullNames ? m.model : (names.get(m.model) ?? m.model)) }));
+    // Every day (and every time bucket) of the window is listed, as in text: --top picks among names.
+    const timeline = by === 'day' || (v.groups !== undefined && v.groups !== null && v.groups.by !== 'key' && v.groups.by !== 'workspace');
+    const shown = timeline || options.top === 0 ? items : items.slice(0, options.top);
+    const rows = shown.map((i) => [i.name, formatUsd(i.usage), formatCount(i.requests)]);
+    const rest = items.slice(shown.length);
+    if (rest.length > 0) {
+      const usage = rest.reduce((sum, i) => sum + i.usage, 0);
+      const requests = rest.reduce((sum, i) => sum + i.requests, 0);
+      rows.push([`_${moreLabel(rest.length, by)}_`, `_${formatUsd(usage)}_`, `_${formatCount(requests)}_`]);
+    }
     if (v.models.length === 0) lines.push(`No activity from ${v.from} to ${v.to}.`, '');
     else lines.push(...table([HEADERS[by], 'Spend', 'Requests'], ['l', 'r', 'r'], rows), '');
     if (v.days > 1 && v.models.length > 0)

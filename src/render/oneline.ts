@@ -3,16 +3,17 @@ import type { KeysReport } from '../keys-report.js';
 import { primaryTotals, type Report } from '../report.js';
 
 /**
- * One short line for status bars and prompts, e.g. `OR $1.23 today · $7.68 left`. A status bar
- * shows whatever is printed, so this never carries a partial block or a raw body.
+ * One short line for status bars and prompts, e.g. `OR acct $1.28 today · $7.68 left`: whose today it
+ * is (`acct`, the account's, or `key`, this key's) is said, as every other format says it. A status
+ * bar shows whatever is printed, so this never carries a partial block or a raw body.
  */
 export function renderOneline(report: Report, stale?: string): string {
   const parts: string[] = [];
   const totals = primaryTotals(report);
-  if (totals) parts.push(`${formatUsd(totals.today)} today`);
+  if (totals) parts.push(`${totals.scope === 'account' ? 'acct' : 'key'} ${formatUsd(totals.today)} today`);
   if (report.credits.status === 'ok') parts.push(`${formatUsd(report.credits.value.remaining)} left`);
   else if (report.key.limitRemaining !== null) parts.push(`${formatUsd(report.key.limitRemaining)} of cap left`);
-  else if (totals) parts.push(`${formatUsd(totals.month)} month`);
+  else if (totals) parts.push(`${formatUsd(totals.month)} this month`);
   if (report.alerts.length > 0) parts.push('!');
   return `OR ${parts.join(' · ') || '?'}${stale ? ` (stale ${stale})` : ''}${report.demo ? ' (demo)' : ''}\n`;
 }

@@ -1,8 +1,10 @@
-import { formatUsd } from '../format.js';
+import type { GroupBy } from '../options.js';
+import { formatCount, formatUsd } from '../format.js';
 import type { Alert } from '../insights/alerts.js';
 import type { AccountTotals } from '../insights/account.js';
 import type { Discrepancy } from '../insights/discrepancy.js';
 import { sanitize } from '../sanitize.js';
+import type { Report } from '../report.js';
 
 /** The model holds figures; the words about them live here, shared by every format that prints them. */
 
@@ -22,23 +24,76 @@ export function alertSentence(alert: Alert): string {
 const CENT = 0.005;
 
 /**
- * Why the live Month total and the breakdown's days of this month differ, in dollars, so nobody has
- * to guess: today's spend is live at once but reaches /activity after UTC midnight, and an
- * account-wide breakdown also holds other keys' spend.
+ * Why the live Month total and /activity's completed days of the same month differ, in dollars, so
+ * nobody has to guess: today's spend is live at once but reaches /activity after UTC midnight, and
+ * an account-wide /activity also holds other keys' spend. Any other cause is not known here, so
+ * none is named: the rest is called unexplained.
  */
 export function gapSentence(gap: Discrepancy): string {
   const parts: string[] = [];
-  if (gap.today >= CENT) parts.push(`today's ${formatUsd(gap.today)} reaches the breakdown after UTC midnight`);
-  if (gap.otherKeys !== null && gap.otherKeys >= CENT) parts.push(`${formatUsd(gap.otherKeys)} of the breakdown is other keys' spend`);
+  if (gap.today >= CENT) parts.push(`today's ${formatUsd(gap.today)} reaches /activity after UTC midnight`);
+  if (gap.otherKeys !== null && gap.otherKeys >= CENT) parts.push(`${formatUsd(gap.otherKeys)} in /activity is other keys' spend`);
   if (Math.abs(gap.unexplained) >= CENT) {
     parts.push(
       gap.unexplained > 0
-        ? `${formatUsd(gap.unexplained)} is not in the breakdown (spend not yet settled there)`
-        : `${formatUsd(-gap.unexplained)} in the breakdown is missing from the live total (keys deleted this month are no longer counted)`,
+        ? `${formatUsd(gap.unexplained)} of the live month is not in /activity (unexplained)`
+        : `${formatUsd(-gap.unexplained)} in /activity is not in the live month (unexplained)`,
     );
   }
   const whose = gap.monthScope === 'key' ? 'this key' : gap.workspace !== undefined ? `workspace ${sanitize(gap.workspace, 80)}` : 'account';
-  return `Month ${formatUsd(gap.month)} (${whose}, live) vs ${formatUsd(gap.breakdownMonth)} in this month's completed days of the breakdown: ${parts.join('; ')}.`;
+  const days =
+    gap.to === null
+      ? 'no completed UTC day of this month in /activity yet'
+      : `${formatUsd(gap.breakdownMonth)} in /activity for ${gap.from} to ${gap.to} (this month's completed UTC days)`;
+  return `Month ${formatUsd(gap.month)} (${whose}, live) vs ${days}: ${parts.join('; ')}.`;
+}
+
+/** The one line the short report keeps of the gap: only when part of it is unexplained, for then a figure may be wrong. */
+export function gapNote(gap: Discrepancy): string | undefined {
+  if (Math.abs(gap.unexplained) < CENT) return undefined;
+  return gap.unexplained > 0
+    ? `Note: the live month is ${formatUsd(gap.unexplained)} above /activity, unexplained (--explain)`
+    : `Note: /activity has ${formatUsd(-gap.unexplained)} more this month than the live total (--explain)`;
+}
+
+const GROUP_NOUNS: Record<GroupBy, readonly [string, string]> = {
+  model: ['model', 'models'],
+  provider: ['provider', 'providers'],
+  key: ['key', 'keys'],
+  workspace: ['workspace', 'workspaces'],
+  day: ['day', 'days'],
+  week: ['week', 'weeks'],
+  month: ['month', 'months'],
+  hour: ['hour', 'hours'],
+};
+
+/** The row that stands for what --top left out, named alike in every format: `12 more models`. */
+export function moreLabel(count: number, by: GroupBy): string {
+  return `${count} more ${GROUP_NOUNS[by][count === 1 ? 0 : 1]}`;
+}
+
+const DAY_MS = 86_400_000;
+/** A key that expires within this long is worth a line. */
+export const EXPIRY_NOTICE_DAYS = 7;
+
+/** `Key expires 2026-03-14 12:00 UTC (in 3 days)` when that is within a week; undefined otherwise. */
+export function expirySentence(report: Report): string | undefined {
+  const { expiresAt } = report.key;
+  if (!expiresAt) return undefined;
+  const left = Date.parse(expiresAt) - Date.parse(report.fetchedAt);
+  if (left > EXPIRY_NOTICE_DAYS * DAY_MS) return undefined;
+  const when = `${expiresAt.slice(0, 10)} ${expiresAt.slice(11, 16)} UTC`;
+  if (left <= 0) return `Key expired ${when}`;
+  const hours = Math.ceil(left / 3_600_000);
+  const inWords = hours < 48 ? `${hours} h` : `${Math.floor(left / DAY_MS)} days`;
+  return `Key expires ${when} (in ${inWords})`;
+}
+
+/** A free-tier key's allowance of free-model requests today: `Free models: 997 of 1,000 requests left today (UTC)`. */
+export function freeModelsSentence(report: Report): string | undefined {
+  const quota = report.key.freeModelRequests;
+  if (!report.key.isFreeTier || !quota) return undefined;
+  return `Free models: ${formatCount(Math.max(0, quota.remaining))} of ${formatCount(quota.limit)} requests left today (UTC)`;
 }
 
 /**

@@ -1,13 +1,13 @@
 import type { GroupBy } from '../options.js';
 import type { ChalkInstance } from 'chalk';
 import { formatCount, formatUsd } from '../format.js';
-import { crossCheckSentence, gapSentence } from './sentences.js';
+import { crossCheckSentence, expirySentence, freeModelsSentence, gapNote, gapSentence, moreLabel } from './sentences.js';
 import type { Totals as GroupTotals } from '../insights/breakdown.js';
 import type { Runway } from '../insights/runway.js';
 import { describeUtcDayEnd } from '../insights/utc-clock.js';
 import { displayNames, type AccountSection, type Report, type ReportBreakdown } from '../report.js';
 import { sanitize } from '../sanitize.js';
-import { renderTable, sparkline, type Column } from './table.js';
+import { droppedNote, fitLines, fitTable, sparkline, type Column } from './table.js';
 
 export interface TextOptions {
   /** Rows listed before the rest are summed into one line; 0 lists all. */
@@ -19,10 +19,12 @@ export interface TextOptions {
   details?: boolean;
   /** Full model ids instead of the part after the last `/`. */
   fullNames?: boolean;
-  /** Terminal width for tables; undefined when piped (no limit). */
+  /** Terminal width: no line is wider. Undefined: no limit (the CLI always gives one, 80 when unknown). */
   width?: number | undefined;
   /** For tests: the zone the UTC day end is shown in; default the reader's own. */
   timeZone?: string | undefined;
+  /** The fine print too: the scope of each figure, the UTC reset, how account totals are made, the month gap. */
+  explain?: boolean | undefined;
 }
 
 /* Every string from outside (a server's names and labels) passes through `sanitize` where it is printed. */
@@ -34,29 +36,51 @@ function shownName(name: string): string {
 
 const FOOTNOTE = '* indicates live totals that may not yet appear in model breakdowns.';
 
-/** The "💰 OpenRouter Usage" block, in the original script's format, with every gap said in words. */
+/**
+ * The "💰 OpenRouter Usage" block, in the original script's format, read in five seconds: totals,
+ * balance, models, trend, and only the notes that change what a figure means. `explain` adds the
+ * fine print (scope of each figure, UTC reset, how account totals are made, the month gap).
+ */
 export function renderText(report: Report, options: TextOptions): string {
   const { chalk } = options;
   const dim = chalk.dim;
+  const explain = options.explain === true;
   const lines: string[] = [chalk.bold(`💰 OpenRouter Usage${report.demo ? ' (demo data)' : ''}`)];
-  lines.push(...totalsLines(report, chalk));
-  lines.push(...balanceLines(report, chalk, options.width));
+  lines.push(...totalsLines(report, chalk, explain));
+  // A figure that is missing says why, short report or not.
+  const keyNote = managementKeyNote(report);
+  if (keyNote) lines.push(dim(keyNote));
+  lines.push(...balanceLines(report, chalk, explain));
+  // What /key says that matters now: a key about to expire, a free tier's allowance for today.
+  const expiry = expirySentence(report);
+  if (expiry) lines.push(chalk.yellow(expiry));
+  const freeModels = freeModelsSentence(report);
+  if (freeModels) lines.push(freeModels);
 
   lines.push('');
   lines.push(...breakdownLines(report, options));
 
-  const notes = [
-    report.discrepancy && gapSentence(report.discrepancy),
-    scopeNote(report),
-    accountNote(report),
-    managementKeyNote(report),
-    `All days are UTC; today ends at ${describeUtcDayEnd(new Date(report.fetchedAt), options.timeZone)}.`,
-  ];
-  lines.push('');
-  for (const note of notes) if (note) lines.push(...wrap(note, options.width).map((line) => dim(line)));
-  // Through analytics the breakdown holds today too: the caveat the asterisk marks no longer holds.
-  if (!isLive(report)) lines.push(...wrap(FOOTNOTE, options.width).map((line) => dim(line)));
-  return `${lines.join('\n')}\n`;
+  const notes = explain
+    ? [
+        report.discrepancy && gapSentence(report.discrepancy),
+        scopeNote(report),
+        accountNote(report),
+        `All days are UTC; today ends at ${describeUtcDayEnd(new Date(report.fetchedAt), options.timeZone)}.`,
+      ]
+    : [];
+  if (explain) lines.push('');
+  for (const note of notes) if (note) lines.push(dim(note));
+  // A gap no known cause explains may mean a figure is wrong: the short report keeps it, in plain sight.
+  const gap = !explain && report.discrepancy && gapNote(report.discrepancy);
+  if (gap) lines.push(chalk.yellow(gap));
+  // The asterisk marks the live totals; its note stays wherever it is shown. Through analytics the
+  // breakdown holds today too: the caveat no longer holds, and neither asterisk nor note is printed.
+  if (showsAsterisk(report) && !isLive(report)) lines.push(dim(FOOTNOTE));
+  return `${fitLines(lines, options.width).join('\n')}\n`;
+}
+
+function showsAsterisk(report: Report): boolean {
+  return report.key.usage !== null || report.account.status === 'ok';
 }
 
 /** The breakdown came from analytics: it holds today, live. */
@@ -72,12 +96,13 @@ function hasSpend(totals: { today: number; week: number; month: number } | null 
   return !!totals && (totals.today > 0 || totals.week > 0 || totals.month > 0);
 }
 
-function totalsLines(report: Report, chalk: ChalkInstance): string[] {
+function totalsLines(report: Report, chalk: ChalkInstance, explain: boolean): string[] {
   const lines: string[] = [];
   const { key, account } = report;
   const accountTotals = account.status === 'ok' ? account.value : undefined;
   const live = isLive(report);
-  if (key.usage) lines.push(`${period(key.usage, live)}${accountTotals ? chalk.dim(' (this key)') : ''}`);
+  // Whose spend it is, said once on the line itself: one key's, not the account's.
+  if (key.usage) lines.push(`${period(key.usage, live)}${chalk.dim(' (this key)')}`);
   if (accountTotals) {
     const count = accountTotals.source === 'analytics' ? 'all keys, deleted ones too' : accountCount(accountTotals);
     lines.push(`${accountLabel(accountTotals)}: ${period(accountTotals.usage, live)} ${chalk.dim(`(${count})`)}`);
@@ -86,7 +111,8 @@ function totalsLines(report: Report, chalk: ChalkInstance): string[] {
   const byok = key.usage ? key.byokUsage : accountTotals?.byokUsage;
   if (hasSpend(byok)) {
     const whose = key.usage && accountTotals ? 'this key, ' : '';
-    lines.push(`BYOK: ${period(byok!).replace('*', '')} ${chalk.dim(`(${whose}billed by your own provider keys)`)}`);
+    const billed = explain ? 'billed by your own provider keys' : 'not credits';
+    lines.push(`BYOK: ${period(byok!).replace('*', '')} ${chalk.dim(`(${whose}${billed})`)}`);
   }
   if (report.forecast) {
     const f = report.forecast;
@@ -117,15 +143,20 @@ function accountCount(account: AccountSection): string {
   return spaces > 1 ? `${keys} in ${spaces} workspaces` : keys;
 }
 
-function balanceLines(report: Report, chalk: ChalkInstance, width: number | undefined): string[] {
+function balanceLines(report: Report, chalk: ChalkInstance, explain: boolean): string[] {
   const { key, credits, runway } = report;
   const lines: string[] = [];
   const capLine = key.limit !== null ? `Key limit: ${capText(key.limit, key.limitRemaining, key.limitReset)}` : undefined;
+  // Short form: the credits' runway rides on the balance line; the basis of the projection is fine print.
+  const runwayOnBalance = !explain && runway?.basis === 'credits';
   switch (credits.status) {
-    case 'ok':
-      lines.push(`Balance: ${formatUsd(credits.value.remaining)} / ${formatUsd(credits.value.total)}`);
+    case 'ok': {
+      const days = runway?.basis === 'credits' ? `${runway.days} day${runway.days === 1 ? '' : 's'}` : '';
+      const short = runwayOnBalance ? ` · runway about ${days} (until ${runway.until})` : '';
+      lines.push(`Balance: ${formatUsd(credits.value.remaining)} / ${formatUsd(credits.value.total)}${short}`);
       if (capLine) lines.push(capLine);
       break;
+    }
     case 'needs-management-key':
       // With a note, a warning has said why the answer is no balance; the figure is simply not shown.
       if (capLine) lines.push(capLine);
@@ -136,7 +167,9 @@ function balanceLines(report: Report, chalk: ChalkInstance, width: number | unde
       if (capLine) lines.push(capLine);
       break;
   }
-  if (runway) lines.push(...wrap(runwayText(runway, chalk), width));
+  // A cap that runs out before it resets changes what the cap means: said always; the rest is fine print.
+  const capMatters = runway?.basis === 'key-limit' && (runway.runsOutBeforeReset || explain);
+  if (runway && !runwayOnBalance && (runway.basis === 'credits' || capMatters)) lines.push(runwayText(runway, chalk));
   return lines;
 }
 
@@ -188,7 +221,7 @@ function breakdownLines(report: Report, options: TextOptions): string[] {
   } else if (options.details) {
     lines.push(...detailsTable(rows, by, options));
   } else {
-    lines.push(...bulletLines(rows, by === 'day' ? 0 : options.top, chalk));
+    lines.push(...bulletLines(rows, by === 'day' ? 0 : options.top, by, chalk));
   }
   if (b.days > 1 && b.models.length > 0) {
     const { min, max, average } = b.trend;
@@ -220,7 +253,7 @@ function analyticsLines(b: ReportBreakdown, report: Report, by: GroupBy, options
   } else if (options.details) {
     lines.push(...detailsTable(rows, by, options));
   } else {
-    lines.push(...bulletLines(rows, options.top, chalk));
+    lines.push(...bulletLines(rows, by === 'day' ? 0 : options.top, by, chalk));
   }
   // The bars of a time grouping are the trend already; a sparkline of more days than a line holds is none.
   if (b.days > 1 && b.models.length > 0 && !TIME_GROUPINGS.includes(by)) {
@@ -263,7 +296,7 @@ function breakdownRows(b: ReportBreakdown, by: GroupBy, fullNames: boolean): Row
   return b.models.map((m) => ({ ...m, name: shownName(fullNames ? m.model : (names.get(m.model) ?? m.model)) }));
 }
 
-function bulletLines(rows: readonly Row[], top: number, chalk: ChalkInstance): string[] {
+function bulletLines(rows: readonly Row[], top: number, by: GroupBy, chalk: ChalkInstance): string[] {
   const shown = top === 0 ? rows : rows.slice(0, top);
   const lines = shown.map((row) => {
     const byok = row.byokUsage > 0 ? chalk.dim(` + ${formatUsd(row.byokUsage)} BYOK`) : '';
@@ -273,7 +306,7 @@ function bulletLines(rows: readonly Row[], top: number, chalk: ChalkInstance): s
   if (rest.length > 0) {
     const usage = rest.reduce((sum, row) => sum + row.usage, 0);
     const requests = rest.reduce((sum, row) => sum + row.requests, 0);
-    lines.push(chalk.dim(`• ${rest.length} more: ${formatUsd(usage)} (${formatCount(requests)})`));
+    lines.push(chalk.dim(`• ${moreLabel(rest.length, by)}: ${formatUsd(usage)} (${formatCount(requests)})`));
   }
   return lines;
 }
@@ -295,10 +328,13 @@ function detailsTable(rows: readonly Row[], by: GroupBy, options: TextOptions): 
     );
   }
   if (shown.some((r) => r.byokUsage > 0)) columns.push({ header: 'BYOK', cells: shown.map((r) => formatUsd(r.byokUsage)), align: 'right', priority: 70 });
-  const [header, ...body] = renderTable(columns, options.width);
+  const table = fitTable(columns, options.width);
+  const [header, ...body] = table.lines;
   const lines = [options.chalk.dim(header!), ...body];
   const rest = rows.length - shown.length;
-  if (rest > 0) lines.push(options.chalk.dim(`(${rest} more; --top 0 lists all)`));
+  if (rest > 0) lines.push(options.chalk.dim(`(${moreLabel(rest, by)}; --top 0 lists all)`));
+  const note = droppedNote(table.dropped);
+  if (note) lines.push(options.chalk.dim(note));
   return lines;
 }
 
@@ -364,3 +400,5 @@ export function wrap(text: string, width: number | undefined): string[] {
   if (line) lines.push(line);
   return lines;
 }
+
+export { fitLines, visibleWidth } from './table.js';
