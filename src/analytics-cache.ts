@@ -25,7 +25,7 @@ export function openMetaCache(options: {
   baseUrl: string;
   now: () => number;
 }): MetaCache | undefined {
-  const path = cachePath(options.env, ['analytics-meta', options.key, options.baseUrl]);
+  const path = cachePath(options.env, ['analytics-meta', options.key, options.baseUrl], 'analytics-meta-');
   if (!checkCacheDirectory(dirname(path), options.uid).usable) return undefined;
   return {
     read(): AnalyticsMeta | undefined {

@@ -27,17 +27,14 @@ const EXIT_CODES = `Exit codes:
   4   still rate-limited after retries
   5   network failure, timeout or server error after retries
   6   response not JSON or not the documented shape
-  7   a --min-balance / --max-today / --max-month / --max-forecast threshold was crossed
+  7   a --min-balance, --max-today, --max-month or --max-forecast alert
   130 interrupted
 With --json a failure still prints one JSON document: { schemaVersion, error }.`;
 
 const EXAMPLES = `Examples:
   $ openrouter-usage                     totals, balance, top models (7 days)
-  $ openrouter-usage --days 30 --by provider --explain
-  $ openrouter-usage --since 2025-12-01 --by month   a year of history (analytics)
-  $ openrouter-usage --by hour            today, hour by hour (analytics)
+  $ openrouter-usage --since 2025-12-01 --by month   a year (analytics API)
   $ openrouter-usage --json | jq .credits.remaining
-  $ openrouter-usage --workspace research   one workspace: totals, models
 
 Keys: OPENROUTER_API_KEY (an inference key: its own live totals) and/or
 OPENROUTER_MGMT_KEY (a management key: balance, totals of every key in

@@ -40,14 +40,15 @@ const FOOTNOTE = '* indicates live totals that may not yet appear in model break
 describe.concurrent('with analytics', SLOW, () => {
   test('text: today live per model, no asterisk and no footnote, account totals with the deleted key, the pace', async ({ standIn }) => {
     const s = await standIn();
-    const res = await run(s, []);
+    // --explain: the fine print too (the short report has its own test), on a terminal no sentence wraps in.
+    const res = await run(s, ['--explain'], { ...BOTH_KEYS, COLUMNS: '1000' });
     expect(res.code).toBe(0);
     expect(res.stderr).toBe('');
     const out = lines(res.stdout);
     expect(out.slice(0, 6)).toEqual([
       '💰 OpenRouter Usage',
       'Today: $1.25 | Week: $3.25 | Month: $4.25 (this key)',
-      'Account: Today: $2.00 | Week: $4.50 | Month: $10.00 (all keys, deleted ones too)',
+      'Account: Today: $2.00 | Week: $4.50 | Month: $10.00 (all keys, deleted too)',
       'Month: $10.00, on pace for $30.50 (account, at the 7-day average of $1.00/day)',
       'Balance: $80.00 / $100.00',
       'Runway: at the 7-day average of $1.00/day, credits last about 80 days (until 2026-05-30)',

@@ -373,7 +373,7 @@ describe('discovery is cached for a day', () => {
       open().write(meta);
       const dir = join(home, '.cache', 'openrouter-usage');
       const [file] = await readdir(dir);
-      expect(file).toMatch(/^[0-9a-f]{32}\.json$/);
+      expect(file).toMatch(/^analytics-meta-[0-9a-f]{32}\.json$/);
       clock += 86_400_000 - 1;
       expect(open().read()).toEqual(meta);
       clock += 1;

@@ -108,11 +108,16 @@ describe('hostile strings in every field of every endpoint', () => {
     s.setFault('/credits', { status: 403, body: JSON.stringify({ error: { code: 403, message: `no\x1b]52;c;Zm9v\x07\r\n\u202E${API_KEY}` } }) });
     const result = await runCli(['--watch', '30', '--details'], { env: env({ FORCE_COLOR: '1' }), terminal: { columns: 120 }, killAfterMs: 1500 });
     expect(result.code).toBe(0);
-    const CLEAR = '\x1b[H\x1b[2J\x1b[3J';
-    expect(result.stdout.startsWith(CLEAR)).toBe(true);
+    // The tool's own sequences: the alternate screen in and out, the cursor, each redraw, its colours.
+    const ENTER = '\x1b[?1049h\x1b[?25l';
+    const LEAVE = '\x1b[?25h\x1b[?1049l';
+    const REDRAW = '\x1b[H\x1b[2J';
+    expect(result.stdout.startsWith(ENTER + REDRAW)).toBe(true);
+    expect(result.stdout).toContain(LEAVE);
     // eslint-disable-next-line no-control-regex -- the tool's own colours
     const colours = /\x1b\[\d+(;\d+)*m/g;
-    expectCleanOutput(result.stdout.split(CLEAR).join('').replace(colours, ''), 'text', 'watch');
+    const own = [ENTER, LEAVE, REDRAW].reduce((text, sequence) => text.split(sequence).join(''), result.stdout);
+    expectCleanOutput(own.replace(colours, ''), 'text', 'watch');
     expect(result.stdout).toContain('Refreshed ');
     expect(result.stdout).toContain('warning: /credits: OPENROUTER_MGMT_KEY may not call this endpoint (HTTP 403: no sk-or-v1-[redacted])');
   });
@@ -263,7 +268,7 @@ describe('credentials files and keys, through the CLI', () => {
       symlinkSync('/dev/zero', join(sandbox.cwd, 'credentials.env'));
       const result = await runCli(['--format', 'oneline'], { sandbox, env: env({ OPENROUTER_MGMT_KEY: '' }), killAfterMs: 5000 });
       expect(result.code).toBe(0);
-      expect(result.stdout.startsWith('OR $')).toBe(true);
+      expect(result.stdout.startsWith('OR key $')).toBe(true);
       expect(result.stderr).toBe(`warning: ignoring credentials file ${join(sandbox.cwd, 'credentials.env')}: is a device, not a regular file\n`);
     } finally {
       await sandbox.cleanup();

@@ -181,7 +181,7 @@ describe('proxies', () => {
   });
 
   test('a proxy that accepts and never answers the CONNECT: each attempt times out, exit 5 within the deadline', async () => {
-    const result = await runCli(['--timeout', '0.5', '--deadline', '8'], {
+    const result = await runCli(['--timeout', '1', '--deadline', '8'], {
       env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_BASE_URL: BASE_URL, HTTPS_PROXY: muteUrl },
     });
     expectCleanRun(result, SECRETS);

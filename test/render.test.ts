@@ -280,10 +280,10 @@ describe('notes on a narrow terminal', () => {
     const notes = out.trimEnd().split('\n\n').at(-1)!.split('\n');
     // Month 7.891 vs 1.1 + 0.9 + 0.001 = 2.001 of March's completed days; 7.891 - 1.234 - 2.001 = 4.656 unexplained.
     expect(notes).toEqual([
-      "Month $7.89 (this key, live) vs $2.00 in this month's",
-      "completed days of the breakdown: today's $1.23 reaches the",
-      'breakdown after UTC midnight; $4.66 is not in the breakdown',
-      '(spend not yet settled there).',
+      'Month $7.89 (this key, live) vs $2.00 in /activity for',
+      "2026-03-01 to 2026-03-09 (this month's completed UTC days):",
+      "today's $1.23 reaches /activity after UTC midnight; $4.66 of",
+      'the live month is not in /activity (unexplained).',
       'Today/Week/Month: this API key (sk-or-v1-abc...xyz), live;',
       'balance: whole account; breakdown: whole account, 2026-03-03',
       'to 2026-03-09 (completed days).',

@@ -72,7 +72,8 @@ describe('the fast path', () => {
     sandbox = await makeSandbox();
     const first = await runCli(['--format', 'oneline', '--cache', '600'], { sandbox, env: env() });
     const dir = join(sandbox.root, 'cache', 'openrouter-usage');
-    const [file] = readdirSync(dir);
+    // The report's entry, not the day-long lists kept beside it (workspaces-…, analytics-meta-…).
+    const [file] = readdirSync(dir).filter((name) => /^[0-9a-f]{32}\.json$/.test(name));
     const entry = JSON.parse(readFileSync(join(dir, file!), 'utf8')) as { responses: { key: { usage_daily: unknown } } };
     entry.responses.key.usage_daily = 'lots';
     writeFileSync(join(dir, file!), JSON.stringify(entry), { mode: 0o600 });
@@ -104,7 +105,8 @@ describe('the fast path', () => {
 
   test('no key: the ordinary path says so', async () => {
     sandbox = await makeSandbox();
-    const res = await runCli(['--format', 'oneline', '--cache', '60'], { sandbox, env: env({ OPENROUTER_API_KEY: '' }) });
+    // Neither key: a management key alone would be enough for a report.
+    const res = await runCli(['--format', 'oneline', '--cache', '60'], { sandbox, env: env({ OPENROUTER_API_KEY: '', OPENROUTER_MGMT_KEY: '' }) });
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/^openrouter-usage: OPENROUTER_API_KEY is not set/);
   });

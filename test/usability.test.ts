@@ -117,7 +117,7 @@ describe('JSON on failure', () => {
 
   test.each([
     [['--json', '--dayz', '3'], "unknown option '--dayz' (did you mean --days?); see --help"],
-    [['--format=json', '--days', '31'], "option '--days <n>' argument '31' is invalid. expected a whole number from 1 to 30; see --help"],
+    [['--format=json', '--days', '366'], "option '--days <n>' argument '366' is invalid. expected a whole number from 1 to 365; see --help"],
     [['--demo', '--json', '--watch'], '--watch draws the text report; it cannot be combined with --json or --format'],
   ])('usage errors too, when the format is known: %j', async (args, message) => {
     const res = await runCli(args);

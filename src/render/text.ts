@@ -104,7 +104,7 @@ function totalsLines(report: Report, chalk: ChalkInstance, explain: boolean): st
   // Whose spend it is, said once on the line itself: one key's, not the account's.
   if (key.usage) lines.push(`${period(key.usage, live)}${chalk.dim(' (this key)')}`);
   if (accountTotals) {
-    const count = accountTotals.source === 'analytics' ? 'all keys, deleted ones too' : accountCount(accountTotals);
+    const count = accountTotals.source === 'analytics' ? 'all keys, deleted too' : accountCount(accountTotals);
     lines.push(`${accountLabel(accountTotals)}: ${period(accountTotals.usage, live)} ${chalk.dim(`(${count})`)}`);
   }
   // BYOK spend is billed by the user's own provider accounts: shown on its own line, never added in.
