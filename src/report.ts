@@ -309,6 +309,9 @@ function discrepancyOf(report: Report, breakdownMonth: number, breakdownScope: S
   // with the same month's completed days in /activity, whatever window the breakdown shows.
   const totals = breakdownScope === 'key' && report.key.usage ? { ...report.key.usage, scope: 'key' as const } : primaryTotals(report);
   if (!totals) return undefined;
+  // Totals of the default workspace only against the whole account's /activity compare unlike things:
+  // the difference would be called unexplained when it is mostly the other workspaces.
+  if (totals.scope === 'account' && report.account.status === 'ok' && report.account.value.coverage === 'default-workspace') return undefined;
   const from = `${today.slice(0, 7)}-01`;
   const to = today > from ? addDays(today, -1) : null;
   const gap = explainGap({ month: totals.month, today: totals.today, monthScope: totals.scope, breakdownMonth, breakdownScope, from, to });

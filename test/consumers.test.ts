@@ -151,17 +151,17 @@ describe('--format oneline', () => {
   test('on failure with a cache: the last good figures, marked stale', async () => {
     sandbox = await makeSandbox();
     const good = await runCli(['--format', 'oneline', '--cache', '0'], { sandbox, env: env() });
-    expect(good.stdout).toBe('OR $10.56 today · $22.20 left\n');
+    expect(good.stdout).toBe('OR acct $10.56 today · $22.20 left\n');
     standIn.setFault('/key', { status: 503 });
     // Twelve minutes later.
     const result = await runCli(['--format', 'oneline', '--cache', '0', '--deadline', '5'], { sandbox, env: env({ FAKE_CLOCK_NOW: LATER(12 * 60) }) });
     expect(result.code).toBe(5);
-    expect(result.stdout).toBe('OR $10.56 today · $22.20 left (stale 12m)\n');
+    expect(result.stdout).toBe('OR acct $10.56 today · $22.20 left (stale 12m)\n');
   });
 });
 
 describe('--format csv and markdown', () => {
-  test('csv: a header, one row per model, unrounded numbers', async () => {
+  test('csv: a header, one row per model, money as summed, $/M tok to 4 decimals', async () => {
     sandbox = await makeSandbox();
     const csv = await runCli(['--format', 'csv'], { sandbox, env: env() });
     expect(csv.code).toBe(0);
@@ -177,14 +177,10 @@ describe('--format csv and markdown', () => {
       'openai/gpt-oss-120b,0.19383,0,88,105964,31073,7766',
       'meta-llama/llama-3.3-70b-instruct,0.00273,0,16,19564,5971,0',
     ]);
-    expect(cells.map((c) => Number(c[7]))).toEqual([
-      expect.closeTo(5.74301e6 / (65528 + 19201), 9),
-      expect.closeTo(5.46e6 / (137528 + 40005), 9),
-      expect.closeTo(1.15164e6 / (22956 + 6746), 9),
-      expect.closeTo(0.31577e6 / (62764 + 18522), 9),
-      expect.closeTo(0.19383e6 / (105964 + 31073), 9),
-      expect.closeTo(0.00273e6 / (19564 + 5971), 9),
-    ]);
+    // Ratios are rounded to 4 decimals: 5.74301e6 / 84729 = 67.78092…, 5.46e6 / 177533 = 30.75484…,
+    // 1.15164e6 / 29702 = 38.77314…, 0.31577e6 / 81286 = 3.88467…, 0.19383e6 / 137037 = 1.41443…,
+    // 0.00273e6 / 25535 = 0.10691….
+    expect(cells.map((c) => c[7])).toEqual(['67.7809', '30.7548', '38.7731', '3.8847', '1.4144', '0.1069']);
   });
 
   test('csv without a management key: header only, and a note on stderr', async () => {
@@ -224,7 +220,7 @@ describe('--watch', () => {
     const result = await runCli(['--watch', value], { sandbox, env: env() });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      `openrouter-usage: option '--watch [seconds]' argument '${value}' is invalid. expected a whole number from 30 to 86400 (see --help)\n`,
+      `openrouter-usage: option '--watch [seconds]' argument '${value}' is invalid. expected a whole number from 30 to 86400; see --help\n`,
     );
   });
 
@@ -278,7 +274,7 @@ describe('keys view', () => {
     const text = await runCli(['keys'], { sandbox, env: env() });
     expect(text.code).toBe(0);
     const rows = text.stdout.split('\n');
-    expect(rows[0]).toBe('🔑 OpenRouter Keys 2 listed, 1 disabled not shown (--include-disabled)');
+    expect(rows[0]).toBe('🔑 OpenRouter Keys 2 listed, 1 disabled hidden (--include-disabled)');
     expect(rows.find((l) => l.startsWith('total'))?.split(/ {2,}/)).toEqual(['total (2 keys)', '$10.56', '$14.54', '$29.34']);
   });
 

@@ -159,7 +159,8 @@ const queryOf = (s: StandIn, path: string) => s.requestsTo(path).map((r) => r.qu
 
 describe('every workspace counts (point 1)', () => {
   it('text, JSON, markdown and oneline show the sum of every key of both workspaces', async ({ s }) => {
-    const text = await run(s, []);
+    // The note on what the account totals cover is fine print: shown with --explain, on a terminal wide enough for it.
+    const text = await run(s, ['--explain'], { ...BOTH, COLUMNS: '1000' });
     expect(text.code).toBe(0);
     expect(lines(text.stdout)).toContain('Account: Today: $1.75* | Week: $4.00 | Month: $11.25 (4 keys in 2 workspaces)');
     expect(text.stdout).toContain('Account totals add up the live counters of the 4 keys /keys lists in all 2 workspaces, 1 of them disabled;');
@@ -199,11 +200,12 @@ describe('every workspace counts (point 1)', () => {
     expect(lines(markdown.stdout)).toContain('| Account (4 keys in 2 workspaces) | $1.75 | $4.00 | $11.25 |');
 
     const oneline = await run(s, ['--format', 'oneline']);
-    expect(oneline.stdout).toBe('OR $1.75 today · $60.00 left\n');
+    expect(oneline.stdout).toBe('OR acct $1.75 today · $60.00 left\n');
   });
 
   it('keys: a workspace column, a subtotal per workspace and the grand total, equal to the account totals', async ({ s }) => {
-    const res = await run(s, ['keys', '--include-disabled']);
+    // A terminal wide enough for every column (at 80, label, limit and resets are left out, and named).
+    const res = await run(s, ['keys', '--include-disabled'], { ...BOTH, COLUMNS: '1000' });
     expect(res.code).toBe(0);
     const out = lines(res.stdout).map((l) => l.replace(/ +/g, ' '));
     expect(out[1]).toBe('name workspace label today week month limit left resets');
@@ -360,7 +362,8 @@ describe('accounts without /workspaces (point 1)', () => {
   for (const status of [404, 403] as const) {
     it(`HTTP ${status}: the unscoped /keys, and the notes say the totals cover the default workspace`, async ({ s }) => {
       s.setModes({ workspaces: status });
-      const text = await run(s, []);
+      // What the totals cover is fine print: shown with --explain, on a terminal wide enough for it.
+      const text = await run(s, ['--explain'], { ...BOTH, COLUMNS: '1000' });
       expect(text.code).toBe(0);
       expect(lines(text.stdout)).toContain('Account (default workspace): Today: $1.50* | Week: $3.20 | Month: $8.50 (2 keys)');
       expect(text.stdout).toContain(
@@ -372,6 +375,9 @@ describe('accounts without /workspaces (point 1)', () => {
       expect(doc.account?.coverage).toBe('default-workspace');
       expect(doc.account?.usage).toEqual({ today: 1.5, week: 3.2, month: 8.5 });
       expect(doc.account?.workspaces).toBeNull();
+      // The default workspace's month against the whole account's /activity is no like-for-like gap.
+      expect(doc.discrepancy).toBeNull();
+      expect(text.stdout).not.toContain('Month $8.50 (account, live) vs');
     });
   }
 });
@@ -519,7 +525,7 @@ describe('no fake balance (point 6)', () => {
 
     const markdown = await run(s, ['--format', 'markdown'], API_ONLY);
     expect(markdown.stdout).not.toContain('Balance');
-    expect((await run(s, ['--format', 'oneline'], API_ONLY)).stdout).toBe('OR $1.10 today · $5.50 month\n');
+    expect((await run(s, ['--format', 'oneline'], API_ONLY)).stdout).toBe('OR key $1.10 today · $5.50 this month\n');
   });
 
   it('--min-balance is the "figure unavailable" error (exit 2), never an alert', async ({ s }) => {
@@ -545,11 +551,13 @@ describe('no fake balance (point 6)', () => {
 describe('a management key alone (point 7)', () => {
   for (const variable of ['OPENROUTER_MGMT_KEY', 'OPENROUTER_API_KEY']) {
     it(`in ${variable}: account figures, a note that per-key totals need an API key, exit 0`, async ({ s }) => {
-      const res = await run(s, [], { [variable]: MGMT_KEY });
+      // A terminal wide enough that the note about this key's totals stays on one line.
+      const res = await run(s, [], { [variable]: MGMT_KEY, COLUMNS: '1000' });
       expect(res.code).toBe(0);
       const out = lines(res.stdout);
       expect(out).toContain('Account: Today: $1.75* | Week: $4.00 | Month: $11.25 (4 keys in 2 workspaces)');
-      expect(out).toContain('Balance: $60.00 / $100.00');
+      // The runway at the window's average: $2.75 in 7 days, $0.392857 a day; $60.00 lasts 152.7 days, to 2026-08-10.
+      expect(out).toContain('Balance: $60.00 / $100.00 · runway about 152 days (until 2026-08-10)');
       expect(out).toContain('• gpt-4.1: $2.00 (10)');
       expect(out).toContain("This key's own live totals need an inference key in OPENROUTER_API_KEY; a management key spends nothing itself.");
       expect(res.stdout).not.toContain('(this key)');
