@@ -66,6 +66,13 @@ function bulletLines(res: CliResult): string[] {
   return lines(res.stdout).filter((l) => l.startsWith('• '));
 }
 
+/** `count` lines from the first one starting with `prefix`: a message wrapped to the 80 columns of a run without a terminal. */
+function linesFrom(res: CliResult, prefix: string, count: number): string[] {
+  const all = lines(res.stdout);
+  const at = all.findIndex((l) => l.startsWith(prefix));
+  return at === -1 ? [] : all.slice(at, at + count);
+}
+
 function expectFootnoteLast(res: CliResult): void {
   expect(lines(res.stdout).at(-1)).toBe('* indicates live totals that may not yet appear in model breakdowns.');
 }
@@ -85,11 +92,18 @@ function expectFootnoteLast(res: CliResult): void {
 // /credits: $100 bought; used = the keys' usage ever, 44.514396 (default) + 29.285664 (ci) + 1.5 (the
 // disabled old laptop), + 2.5 by the key deleted long ago = 77.80006; 100 - 77.80006 = 22.19994 left.
 
-/** Live totals of API_KEY at NOW: 60 % of 10.55545 / 14.53883 / 29.3373. */
-const TOTALS_LINE = 'Today: $6.33* | Week: $8.72 | Month: $17.60';
+/** Live totals of API_KEY at NOW: 60 % of 10.55545 / 14.53883 / 29.3373; a key's own totals always name their scope. */
+const TOTALS_LINE = 'Today: $6.33* | Week: $8.72 | Month: $17.60 (this key)';
 /** Every key /keys lists, summed: 6.33327 + 4.22218 + 0 = 10.55545, and so on. */
 const ACCOUNT_LINE = 'Account: Today: $10.56* | Week: $14.54 | Month: $29.34 (3 keys)';
-const BALANCE_LINE = 'Balance: $22.20 / $100.00';
+/**
+ * The balance and its runway at the 7-day breakdown's average: the account's credit spend of 03-04 …
+ * 03-10 is 1.58604 + 1.86939 + 1.71478 + 2.00126 + 1.71213 + 2.15742 + 1.82596 = 12.86698, 1.83814 a
+ * day; the $22.19994 left last 22.19994 / 1.83814 = 12.08 days, 12 whole days from 03-11: 03-23.
+ */
+const BALANCE_LINE = 'Balance: $22.20 / $100.00 · runway about 12 days (until 2026-03-23)';
+/** Without the breakdown (/activity failed) there is no spend rate to project the balance from. */
+const BALANCE_WITHOUT_RUNWAY = 'Balance: $22.20 / $100.00';
 /** API_KEY's /key counters: 60 % of the above; total = 60 % of 68.83916 (30 days and today) + 3.2109 (60 days ago). */
 const KEY_USAGE = { today: 6.33327, week: 8.723298, month: 17.60238, total: 44.514396 };
 /** 60 % of BYOK: week 0.53256, month 2.84032; total adds the $0.4321 of 60 days ago. */
@@ -169,6 +183,9 @@ const MODEL_LINES_7D = [
   '• openai/gpt-oss-120b: $0.19 (88)',
   '• llama-3.3-70b-instruct: <$0.01 (16)',
 ];
+
+/** The same at the default --top 4: the last two summed, 0.19383 + 0.00273 = 0.19656, 88 + 16 = 104 requests. */
+const MODEL_LINES_7D_TOP4 = [...MODEL_LINES_7D.slice(0, 4), '• 2 more models: $0.20 (104)'];
 
 const UsageDoc = z.object({ today: z.number(), week: z.number(), month: z.number(), total: z.number() });
 const ReportDoc = z.object({
@@ -258,7 +275,7 @@ describe.concurrent('text report', SLOW, () => {
     expect(lines(res.stdout)[0]).toBe('💰 OpenRouter Usage');
     expect(lineStarting(res, 'Today:')).toBe(TOTALS_LINE);
     expect(lineStarting(res, 'Balance')).toBe('Balance: set OPENROUTER_MGMT_KEY (a management key) to see the account balance');
-    expect(lineStarting(res, 'Recent Models')).toBe('Recent Models: set OPENROUTER_MGMT_KEY (a management key) to see where the money went.');
+    expect(linesFrom(res, 'Recent Models', 2)).toEqual(['Recent Models: set OPENROUTER_MGMT_KEY (a management key) to see where the money', 'went.']);
     expect(bulletLines(res)).toEqual([]);
     expectFootnoteLast(res);
     expect(s.requestsTo('/activity')).toEqual([]);
@@ -274,9 +291,10 @@ describe.concurrent('text report', SLOW, () => {
     expect(res.stdout).not.toMatch(/Balance: \$/);
     // Month-to-date pace: $17.60238 over the 10.5 days since 1 March = 1.67642/day; the $12.50 left
     // lasts 12.5 / 1.67642 = 7.46 days from 11 March noon: the 18th, before April 1st.
-    expect(lines(res.stdout).filter((l) => l.startsWith('Key limit:'))).toEqual([
+    expect(linesFrom(res, 'Key limit:', 3)).toEqual([
       'Key limit: $12.50 left of $20.00, resets monthly',
-      "Key limit: at this key's month-to-date average of $1.68/day, it runs out about 2026-03-18, before it resets on 2026-04-01",
+      "Key limit: at this key's month-to-date average of $1.68/day, it runs out about",
+      '2026-03-18, before it resets on 2026-04-01',
     ]);
     const json = parseReport(await run(s, ['--json'], API_ONLY));
     expect(json.key).toMatchObject({ limit: 20, limitRemaining: 12.5, limitReset: 'monthly' });
@@ -292,7 +310,7 @@ describe.concurrent('text report', SLOW, () => {
     expect(res.code).toBe(0);
     expect(res.stderr).toBe('');
     expect(lines(res.stdout)[0]).toBe('💰 OpenRouter Usage');
-    expect(lineStarting(res, 'Today:')).toBe(`${TOTALS_LINE} (this key)`);
+    expect(lineStarting(res, 'Today:')).toBe(TOTALS_LINE);
     expect(lineStarting(res, 'Balance:')).toBe(BALANCE_LINE);
     expect(lineStarting(res, 'Account:')).toBe(ACCOUNT_LINE);
     expect(lines(res.stdout)).toContain('Recent Models (7d):');
@@ -329,7 +347,8 @@ describe.concurrent('text report', SLOW, () => {
   });
 
   it('--days 3 changes the window', async ({ s }) => {
-    const res = await run(s, ['--days', '3'], BOTH_KEYS);
+    // Every model listed, as in the 7-day run above.
+    const res = await run(s, ['--days', '3', '--top', '0'], BOTH_KEYS);
     expect(res.code).toBe(0);
     expect(lines(res.stdout)).toContain('Recent Models (3d):');
     expect(bulletLines(res)).toEqual([
@@ -346,7 +365,7 @@ describe.concurrent('text report', SLOW, () => {
     const res = await run(s, ['--top', '1'], BOTH_KEYS);
     expect(res.code).toBe(0);
     // The other five: 5.46 + 1.15164 + 0.31577 + 0.19383 + 0.00273 = 7.12397; 114 + 19 + 52 + 88 + 16 = 289 requests.
-    expect(bulletLines(res)).toEqual(['• claude-sonnet-4: $5.74 (54) + $2.02 BYOK', '• 5 more: $7.12 (289)']);
+    expect(bulletLines(res)).toEqual(['• claude-sonnet-4: $5.74 (54) + $2.02 BYOK', '• 5 more models: $7.12 (289)']);
   });
 
   it('management key as OPENROUTER_API_KEY: no live totals, balance and models', async ({ s }) => {
@@ -357,7 +376,7 @@ describe.concurrent('text report', SLOW, () => {
     expect(lineStarting(res, 'Today')).toBeUndefined();
     expect(lineStarting(res, 'Account:')).toBe(ACCOUNT_LINE);
     expect(lineStarting(res, 'Balance:')).toBe(BALANCE_LINE);
-    expect(bulletLines(res)).toEqual(MODEL_LINES_7D);
+    expect(bulletLines(res)).toEqual(MODEL_LINES_7D_TOP4);
     for (const r of s.requests) expect(r.authorization).toBe(bearer(MGMT_KEY));
     const key = s.requestsTo('/key')[0]!;
     const activity = s.requestsTo('/activity')[0]!;
@@ -512,7 +531,7 @@ describe.concurrent('keys from files', SLOW, () => {
       const res = await run(s, args, {}, { sandbox: sb });
       expect(res.code).toBe(0);
       expect(res.stderr).toBe('');
-      expect(lineStarting(res, 'Today:')).toBe(`${TOTALS_LINE} (this key)`);
+      expect(lineStarting(res, 'Today:')).toBe(TOTALS_LINE);
       expect(lineStarting(res, 'Balance:')).toBe(BALANCE_LINE);
       expect(authsOf(s, '/key')).toEqual([bearer(API_KEY)]);
       expect(new Set(authsOf(s, '/credits'))).toEqual(new Set([bearer(MGMT_KEY)]));
@@ -585,13 +604,23 @@ describe.concurrent('keys command', SLOW, () => {
     expect(calls.map((r) => r.query.get('offset'))).toEqual(['0']);
     // Highest month spend first; the disabled "old laptop" is not listed. default is 60 % and ci 40 %
     // of 10.55545 / 14.53883 / 29.3373; ci's $50 monthly cap has 50 - 11.73492 = 38.26508 left.
+    // 80 columns (no terminal, no COLUMNS) leave no room for the resets column, and the table says so.
     const cells = (l: string): string[] => l.trim().split(/ {2,}/);
-    expect(lines(res.stdout).slice(2, 5).map(cells)).toEqual([
+    expect(lines(res.stdout).slice(2, 6).map(cells)).toEqual([
+      ['default', maskKey(API_KEY), '$6.33', '$8.72', '$17.60', '-', '-'],
+      ['ci', maskKey(fakeKey('c', 'ci key')), '$4.22', '$5.82', '$11.73', '$50.00', '$38.27'],
+      ['total (2 keys)', '$10.56', '$14.54', '$29.34'],
+      ['(narrow terminal: resets not shown)'],
+    ]);
+    expect(res.stdout).not.toContain('old laptop');
+    // 100 columns: the resets column too.
+    const wide = await run(s, ['keys'], { ...BOTH_KEYS, COLUMNS: '100' });
+    expect(wide.code).toBe(0);
+    expect(lines(wide.stdout).slice(2, 5).map(cells)).toEqual([
       ['default', maskKey(API_KEY), '$6.33', '$8.72', '$17.60', '-', '-'],
       ['ci', maskKey(fakeKey('c', 'ci key')), '$4.22', '$5.82', '$11.73', '$50.00', '$38.27', 'monthly'],
       ['total (2 keys)', '$10.56', '$14.54', '$29.34'],
     ]);
-    expect(res.stdout).not.toContain('old laptop');
   });
 
   it.for([
@@ -630,13 +659,13 @@ describe.concurrent('keys command', SLOW, () => {
 });
 
 describe.concurrent('usage errors exit 2 without a request', SLOW, () => {
-  const days = (value: string): string => `option '--days <n>' argument '${value}' is invalid. expected a whole number from 1 to 365 (see --help)`;
+  const days = (value: string): string => `option '--days <n>' argument '${value}' is invalid. expected a whole number from 1 to 365; see --help`;
   it.for<{ args: string[]; stderr: string }>([
     { args: ['--days', '0'], stderr: days('0') },
     { args: ['--days', '366'], stderr: days('366') },
     {
       args: ['--since', '2025-02-30'],
-      stderr: "option '--since <date>' argument '2025-02-30' is invalid. expected a UTC day as YYYY-MM-DD, e.g. 2026-01-31 (see --help)",
+      stderr: "option '--since <date>' argument '2025-02-30' is invalid. expected a UTC day as YYYY-MM-DD, e.g. 2026-01-31; see --help",
     },
     {
       args: ['--by', 'provider', '--days', '32'],
@@ -644,9 +673,9 @@ describe.concurrent('usage errors exit 2 without a request', SLOW, () => {
         '--by provider covers the last 31 days only (OpenRouter keeps providers that long): the window starts 2026-02-08, before 2026-02-09; use --days 31 or less, or a later --since',
     },
     { args: ['--days', 'abc'], stderr: days('abc') },
-    { args: ['--top', '-1'], stderr: "option '--top <n>' argument '-1' is invalid. expected a whole number of at least 0 (see --help)" },
-    { args: ['--timeout', 'abc'], stderr: "option '--timeout <seconds>' argument 'abc' is invalid. expected seconds from 0.1 to 600 (see --help)" },
-    { args: ['--bogus'], stderr: "unknown option '--bogus' (see --help)" },
+    { args: ['--top', '-1'], stderr: "option '--top <n>' argument '-1' is invalid. expected a whole number of at least 0; see --help" },
+    { args: ['--timeout', 'abc'], stderr: "option '--timeout <seconds>' argument 'abc' is invalid. expected seconds from 1 to 600; see --help" },
+    { args: ['--bogus'], stderr: "unknown option '--bogus'; see --help" },
     {
       args: ['--base-url', 'http://example.com'],
       stderr: 'refusing plain http base URL http://example.com: keys would travel unencrypted (use https, or http only to localhost)',
@@ -888,7 +917,7 @@ describe.concurrent('faults the run recovers from', SLOW, () => {
       warning: 'warning: /credits: server error (HTTP 500) after 4 attempts',
       balance: BALANCE_UNAVAILABLE,
       models: 'Recent Models (7d):',
-      bullets: MODEL_LINES_7D,
+      bullets: MODEL_LINES_7D_TOP4,
       credits: null,
       items: ITEMS_7D,
     },
@@ -898,7 +927,7 @@ describe.concurrent('faults the run recovers from', SLOW, () => {
       fault: { status: 403 },
       source: 'activity',
       warning: 'warning: /activity: OPENROUTER_MGMT_KEY may not call this endpoint (HTTP 403: Forbidden); is it a management key (Settings → Management keys)?',
-      balance: BALANCE_LINE,
+      balance: BALANCE_WITHOUT_RUNWAY,
       models: MODELS_UNAVAILABLE,
       bullets: [],
       credits: CREDITS,
@@ -913,7 +942,7 @@ describe.concurrent('faults the run recovers from', SLOW, () => {
       args: HANG_ARGS,
       balance: BALANCE_UNAVAILABLE,
       models: 'Recent Models (7d):',
-      bullets: MODEL_LINES_7D,
+      bullets: MODEL_LINES_7D_TOP4,
       credits: null,
       items: ITEMS_7D,
     },
@@ -924,7 +953,7 @@ describe.concurrent('faults the run recovers from', SLOW, () => {
       source: 'activity',
       warning: 'warning: /activity: timed out (no response) after 4 attempts',
       args: HANG_ARGS,
-      balance: BALANCE_LINE,
+      balance: BALANCE_WITHOUT_RUNWAY,
       models: MODELS_UNAVAILABLE,
       bullets: [],
       credits: CREDITS,
@@ -937,7 +966,7 @@ describe.concurrent('faults the run recovers from', SLOW, () => {
     expect(res.code).toBe(0);
     expect(res.ms).toBeLessThan(15_000);
     expect(oneStderrLine(res)).toBe(c.warning);
-    expect(lineStarting(res, 'Today:')).toBe(`${TOTALS_LINE} (this key)`);
+    expect(lineStarting(res, 'Today:')).toBe(TOTALS_LINE);
     expect(lineStarting(res, 'Balance:')).toBe(c.balance);
     expect(lineStarting(res, 'Recent Models')).toBe(c.models);
     expect(bulletLines(res)).toEqual(c.bullets);

@@ -20,8 +20,8 @@ const ARGS = ['--timeout', '3', '--deadline', '8', '--no-color'];
  */
 const NOW = '2026-03-11T12:00:00.000Z';
 const TOTALS_LINE = 'Today: $6.33* | Week: $8.72 | Month: $17.60 (this key)';
-/** Without /keys there is no account line beside it, so no "(this key)" either. */
-const KEY_ONLY_LINE = 'Today: $6.33* | Week: $8.72 | Month: $17.60';
+/** Every key /keys lists, summed (6.33327 + 4.22218 + 0 = 10.55545, and so on); without /keys there is no account line. */
+const ACCOUNT_LINE = 'Account: Today: $10.56* | Week: $14.54 | Month: $29.34 (3 keys)';
 
 type Expect = 'fatal' | 'warn' | 'ok';
 
@@ -295,7 +295,7 @@ const keyFailures = cases.filter((c) => c.keyExit !== 0).map((c) => [c.name, c.k
 const keyRecoveries = cases.filter((c) => c.keyExit === 0).map((c) => [c.name, c] as const);
 /** Elsewhere: the faults that leave one warning, and those absorbed (retried to success). */
 const warned = optionalEndpoints.flatMap((path) =>
-  cases.filter((c) => (c.optional ?? 'warn') === 'warn').map((c) => [path, c.name, c, path === '/keys' ? KEY_ONLY_LINE : TOTALS_LINE] as const),
+  cases.filter((c) => (c.optional ?? 'warn') === 'warn').map((c) => [path, c.name, c, path === '/keys' ? undefined : ACCOUNT_LINE] as const),
 );
 const absorbed = optionalEndpoints.flatMap((path) => cases.filter((c) => c.optional === 'ok').map((c) => [path, c.name, c] as const));
 
@@ -346,13 +346,14 @@ describe.concurrent(`fault matrix: ${cases.length} faults × ${endpoints.length}
   });
 
   // An optional endpoint never fails the run and never hides the totals.
-  test.for(warned)('%s: %s → one warning, exit 0, the totals', async ([path, , c, totals], context) => {
+  test.for(warned)('%s: %s → one warning, exit 0, the totals', async ([path, , c, account], context) => {
     const standIn = await ownStandIn(context);
     standIn.setFault(path, c.fault(standIn, path));
     const result = await runAgainst(standIn, c);
     assertClean(result);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout.split('\n')).toContain(totals);
+    expect(result.stdout.split('\n')).toContain(TOTALS_LINE);
+    expect(result.stdout.split('\n').find((l) => l.startsWith('Account:'))).toBe(account);
     expect(result.stderr).toBe(`warning: ${path}: ${c.warning!.replace('{field}', FIELD[path]!)}\n`);
   });
 

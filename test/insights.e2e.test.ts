@@ -313,7 +313,7 @@ describe.concurrent('account-wide live totals', SLOW, () => {
     expect(text.stdout).not.toContain('(this key)');
     expect(lineStarting(text, 'Account:')).toBe(ACCOUNT_LINE);
     // BYOK stays apart: its own line (0.53256 this week, 2.84032 this month), never in the Account line's figures.
-    expect(lineStarting(text, 'BYOK:')).toBe('BYOK: Today: $0.00 | Week: $0.53 | Month: $2.84 (billed by your own provider keys)');
+    expect(lineStarting(text, 'BYOK:')).toBe('BYOK: Today: $0.00 | Week: $0.53 | Month: $2.84 (account, billed by your own provider keys)');
     expect(lines(text.stdout).filter((l) => /deleted/.test(l))).toEqual([ACCOUNT_NOTE]);
 
     expect(d.key).toMatchObject({ isManagementKey: true, usage: null, byokUsage: null });

@@ -110,7 +110,8 @@ function totalsLines(report: Report, chalk: ChalkInstance, explain: boolean): st
   // BYOK spend is billed by the user's own provider accounts: shown on its own line, never added in.
   const byok = key.usage ? key.byokUsage : accountTotals?.byokUsage;
   if (hasSpend(byok)) {
-    const whose = key.usage && accountTotals ? 'this key, ' : '';
+    // Whose BYOK it is, named as the totals lines name theirs.
+    const whose = key.usage ? 'this key, ' : 'account, ';
     const billed = explain ? 'billed by your own provider keys' : 'not credits';
     lines.push(`BYOK: ${period(byok!).replace('*', '')} ${chalk.dim(`(${whose}${billed})`)}`);
   }
