@@ -263,7 +263,8 @@ describe.each(LINES)('the installed CLI, $name', ({ major, command }) => {
     expect(res.code).toBe(0);
     const lines = res.stdout.split('\n');
     expect(lines.find((line) => line.startsWith('Today: $'))).toBe('Today: $6.33* | Week: $8.72 | Month: $17.60 (this key)');
-    expect(lines.find((line) => line.startsWith('Balance: $'))).toBe('Balance: $22.20 / $100.00');
+    // $22.19994 left at the 7-day average of $12.86698 / 7 = $1.83814 a day: 12 whole days from 03-11.
+    expect(lines.find((line) => line.startsWith('Balance: $'))).toBe('Balance: $22.20 / $100.00 · runway about 12 days (until 2026-03-23)');
     expect(lines).toContain('Recent Models (7d):');
     const asked = standIn.requests.slice(before).map((r) => r.path);
     // The account has no analytics (404): its three queries left with the rest, and were refused.
