@@ -147,7 +147,7 @@ function readValidated<T>(path: string, uid: number | undefined, schema: ZodMini
 }
 
 /** The text of a cache file we may trust (see readCacheEntry); undefined, and the file removed when it is not ours, otherwise. */
-export function readTrustedText(path: string, uid: number | undefined): string | undefined {
+function readTrustedText(path: string, uid: number | undefined): string | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
@@ -196,7 +196,7 @@ function readAtMost(fd: number, limit: number): string | undefined {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function discard(path: string): void {
+function discard(path: string): void {
   try {
     unlinkSync(path);
   } catch {
@@ -212,7 +212,7 @@ export function discard(path: string): void {
  */
 export function writeCacheEntry(
   path: string,
-  entry: CacheEntry | WorkspacesEntry | { version: 1; fetchedAt: string; meta: unknown },
+  entry: CacheEntry | { version: 1; fetchedAt: string; value: unknown },
   temporaryName: () => string = () => randomBytes(12).toString('hex'),
 ): boolean {
   const temporary = join(dirname(path), `.${basename(path)}.${temporaryName()}.tmp`);
@@ -276,56 +276,54 @@ export function openCache(options: { env: Env; uid: number | undefined; identity
 }
 
 // ---------------------------------------------------------------------------------------------
-// The workspace list, kept for a day: workspaces change rarely, and with the list at hand every
-// workspace's /keys leaves at once instead of after /workspaces has answered.
+// Answers kept for a day (the workspace list, analytics discovery): they change rarely, and with one
+// at hand the requests that need it leave at once instead of after it has been asked for.
 
-/** How long a cached workspace list is used. */
-export const WORKSPACES_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+/** How long a day-long answer is used. */
+export const DAY_CACHE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
-const CLOCK_SLACK_MS = 5 * 60 * 1000;
-
-interface WorkspacesEntry {
-  version: 1;
-  fetchedAt: string;
-  answer: WorkspacesAnswer;
+/** One answer kept for a day; read() is undefined when absent, too old, or not to be trusted. */
+export interface DayCache<T> {
+  read(): T | undefined;
+  write(value: T): void;
+  discard(): void;
 }
 
-const WORKSPACES_ENTRY_SCHEMA = object({
-  version: literal(1),
-  fetchedAt: string().check(refine((text) => Number.isFinite(Date.parse(text)), 'not a date-time')),
-  answer: WORKSPACES_ANSWER_SCHEMA,
-});
-
 /**
- * The cached workspace list for these settings (the management key and base URL, hashed into the
- * file name as every cache file is), held to the same rules as every cached answer: a directory
- * only this user can write, no links, O_EXCL temporaries, and a schema check on every read.
- * `refresh` (--cache 0) skips reading; `now` is the run's clock.
+ * A day-long cache of one answer for these settings (the key and base URL, hashed into a file name
+ * that starts with `prefix`), held to the same rules as every cached answer: a directory only this
+ * user can write, no links, O_EXCL temporaries, and `schema` checked on every read (a file that fails
+ * is deleted). `refresh` (--cache 0) skips reading. An entry a little "from the future" is a clock set
+ * back, not a reason to ask again: it serves while within a day either way.
  */
-export function openWorkspaceCache(options: { env: Env; uid: number | undefined; identity: readonly string[]; now: () => number; refresh?: boolean }): {
-  cache: WorkspaceCache | undefined;
-  warning: string | undefined;
-} {
-  const path = cachePath(options.env, ['workspaces', ...options.identity], 'workspaces-');
+export function openDayCache<T>(options: {
+  env: Env;
+  uid: number | undefined;
+  prefix: string;
+  identity: readonly string[];
+  schema: ZodMiniType<T>;
+  now: () => number;
+  refresh?: boolean | undefined;
+}): { cache: DayCache<T> | undefined; warning: string | undefined } {
+  const path = cachePath(options.env, [options.prefix, ...options.identity], `${options.prefix}-`);
   const directory = checkCacheDirectory(dirname(path), options.uid);
   if (!directory.usable) return { cache: undefined, warning: directory.warning };
+  const entrySchema = object({
+    version: literal(1),
+    fetchedAt: string().check(refine((text) => Number.isFinite(Date.parse(text)), 'not a date-time')),
+    value: options.schema,
+  });
   return {
     cache: {
       read: () => {
         if (options.refresh) return undefined;
-        const text = readTrustedText(path, options.uid);
-        if (text === undefined) return undefined;
-        const entry = parseWorkspacesEntry(text);
-        if (!entry) {
-          discard(path);
-          return undefined;
-        }
-        // A few minutes "from the future" is a clock set back a little, not a reason to ask again.
+        const entry = readValidated(path, options.uid, entrySchema);
+        if (!entry) return undefined;
         const age = options.now() - Date.parse(entry.fetchedAt);
-        return age > -CLOCK_SLACK_MS && age < WORKSPACES_MAX_AGE_MS ? entry.answer : undefined;
+        return Math.abs(age) < DAY_CACHE_MAX_AGE_MS ? entry.value : undefined;
       },
-      write: (answer) => {
-        writeCacheEntry(path, { version: 1, fetchedAt: new Date(options.now()).toISOString(), answer });
+      write: (value) => {
+        writeCacheEntry(path, { version: 1, fetchedAt: new Date(options.now()).toISOString(), value });
       },
       discard: () => discard(path),
     },
@@ -333,13 +331,10 @@ export function openWorkspaceCache(options: { env: Env; uid: number | undefined;
   };
 }
 
-function parseWorkspacesEntry(text: string): WorkspacesEntry | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const parsed = WORKSPACES_ENTRY_SCHEMA.safeParse(json);
-  return parsed.success ? parsed.data : undefined;
+/** The workspace list for a key and base URL, kept for a day. */
+export function openWorkspaceCache(options: { env: Env; uid: number | undefined; identity: readonly string[]; now: () => number; refresh?: boolean }): {
+  cache: WorkspaceCache | undefined;
+  warning: string | undefined;
+} {
+  return openDayCache({ ...options, prefix: 'workspaces', schema: WORKSPACES_ANSWER_SCHEMA });
 }

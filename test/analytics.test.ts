@@ -378,7 +378,7 @@ describe('discovery is cached for a day', () => {
       expect(open().read()).toEqual(meta);
       clock += 1;
       expect(open().read()).toBeUndefined();
-      await writeFile(join(dir, file!), '{"version":1,"fetchedAt":"2026-03-11T12:00:00Z","meta":{"metrics":"all"}}', { mode: 0o600 });
+      await writeFile(join(dir, file!), '{"version":1,"fetchedAt":"2026-03-11T12:00:00Z","value":{"metrics":"all"}}', { mode: 0o600 });
       expect(open().read()).toBeUndefined();
       expect(await readdir(dir)).toEqual([]);
     } finally {

@@ -311,7 +311,7 @@ describe('the workspace list is cached for a day (point 1)', () => {
       await run(s, [], BOTH, sandbox);
       const dir = join(sandbox.home, '.cache', 'openrouter-usage');
       const [file] = readdirSync(dir);
-      writeFileSync(join(dir, file!), JSON.stringify({ version: 1, fetchedAt: NOW, answer: { supported: true, workspaces: [{ name: 'no id' }] } }));
+      writeFileSync(join(dir, file!), JSON.stringify({ version: 1, fetchedAt: NOW, value: { supported: true, workspaces: [{ name: 'no id' }] } }));
       s.requests.length = 0;
       const res = await run(s, ['--json'], BOTH, sandbox);
       expect(json(res).account?.usage).toEqual({ today: 1.75, week: 4, month: 11.25 });
