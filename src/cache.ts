@@ -6,7 +6,6 @@ import { array, boolean, int, literal, nonnegative, object, optional, refine, st
 import { analyticsOutcomeSchema } from './api/analytics.js';
 import { activitySchema, creditsSchema, keyListSchema, keySchema, workspaceSchema } from './api/schemas.js';
 import type { WorkspaceCache } from './api/workspaces.js';
-import type { WorkspacesAnswer } from './insights/workspaces.js';
 import type { Responses } from './report.js';
 
 /**
