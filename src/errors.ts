@@ -83,7 +83,3 @@ export function toCliError(value: unknown): CliError {
   const message = value instanceof Error ? value.message : String(value);
   return new CliError('internal', `internal error: ${message}`);
 }
-
-export function exitCodeOf(kind: FailureKind): number {
-  return exitCodes[kind];
-}

@@ -6,7 +6,7 @@ import { explainGap } from '../src/insights/discrepancy.js';
 import { alertSentence, gapNote, gapSentence } from '../src/render/sentences.js';
 import { capRunway, creditsRunway } from '../src/insights/runway.js';
 import { describeUtcDayEnd, nextReset, nextUtcMidnight } from '../src/insights/utc-clock.js';
-import { renderTable, sparkline } from '../src/render/table.js';
+import { fitTable, sparkline } from '../src/render/table.js';
 import { CliError } from '../src/errors.js';
 
 const now = new Date('2026-03-10T15:00:00Z'); // a Tuesday
@@ -186,16 +186,16 @@ describe('table and sparkline', () => {
       { header: 'spend', cells: ['$1.00', '$10.00'], align: 'right' as const, priority: 90 },
       { header: 'extra-wide-column', cells: ['x', 'y'], align: 'right' as const, priority: 1 },
     ];
-    expect(renderTable(columns)).toEqual(['name    spend  extra-wide-column', 'alpha   $1.00                  x', 'b      $10.00                  y']);
-    expect(renderTable(columns, 20)).toEqual(['name    spend', 'alpha   $1.00', 'b      $10.00']);
+    expect(fitTable(columns).lines).toEqual(['name    spend  extra-wide-column', 'alpha   $1.00                  x', 'b      $10.00                  y']);
+    expect(fitTable(columns, 20).lines).toEqual(['name    spend', 'alpha   $1.00', 'b      $10.00']);
     expect(
-      renderTable(
+      fitTable(
         [
           { ...columns[0]!, cells: ['a-very-long-model-name'] },
           { ...columns[1]!, cells: ['$1.00'] },
         ],
         20,
-      )[1],
+      ).lines[1],
     ).toBe('a-very-long-…  $1.00');
   });
   test('sparkline: zero days are the lowest bar, any spend shows', () => {

@@ -4,7 +4,8 @@ import type { ActivityRow, KeyData, KeyListItem } from '../src/api/schemas.js';
 import { demoResponses } from '../src/demo/responses.js';
 import { CliError } from '../src/errors.js';
 import { toJsonDocument } from '../src/contract.js';
-import { renderText, wrap, type TextOptions } from '../src/render/text.js';
+import { fitLines } from '../src/render/table.js';
+import { renderText, type TextOptions } from '../src/render/text.js';
 import { buildReport, type Outcome, type ReportOptions, type Responses } from '../src/report.js';
 
 const plain = new Chalk({ level: 0 });
@@ -294,7 +295,7 @@ describe('notes on a narrow terminal', () => {
     for (const line of notes) expect([...line].length).toBeLessThanOrEqual(60);
   });
   test('piped output (no width) keeps each note on one line', () => {
-    expect(wrap('a b c', undefined)).toEqual(['a b c']);
-    expect(wrap('alpha beta gamma delta epsilon zeta eta theta', 20)).toEqual(['alpha beta gamma', 'delta epsilon zeta', 'eta theta']);
+    expect(fitLines(['a b c'], undefined)).toEqual(['a b c']);
+    expect(fitLines(['alpha beta gamma delta epsilon zeta eta theta'], 20)).toEqual(['alpha beta gamma', 'delta epsilon zeta', 'eta theta']);
   });
 });

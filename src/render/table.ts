@@ -17,10 +17,6 @@ function width(text: string): number {
  * Aligned columns that degrade on narrow terminals: the least important columns go first, then
  * the first column is shortened with an ellipsis. `maxWidth` undefined means no limit (piped).
  */
-export function renderTable(columns: readonly Column[], maxWidth?: number): string[] {
-  return fitTable(columns, maxWidth).lines;
-}
-
 /** The table, and the headers of the columns a narrow terminal left out (so the reader can be told). */
 export function fitTable(columns: readonly Column[], maxWidth?: number): { lines: string[]; dropped: string[] } {
   let kept = [...columns];

@@ -385,21 +385,4 @@ function managementKeyNote(report: Report): string | undefined {
   return "This key's own live totals need an inference key in OPENROUTER_API_KEY; a management key spends nothing itself.";
 }
 
-/** Notes are sentences: on a terminal they break between words, not wherever the screen ends. */
-export function wrap(text: string, width: number | undefined): string[] {
-  if (width === undefined || width < 20 || text.length <= width) return [text];
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
-}
-
 export { fitLines, visibleWidth } from './table.js';
