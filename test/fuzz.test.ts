@@ -1,5 +1,6 @@
 // Property-based: whatever JSON the API sends, the pipeline (validate → aggregate → render) either
 // renders a report whose every figure is a real number, or fails with a clean invalid-response error.
+import type { StandIn } from './server.js';
 import { Chalk } from 'chalk';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
@@ -254,24 +255,29 @@ const invalidKeyBody = fc.oneof(
     .map(([body, field, bad]) => ({ data: { ...body.data, [field]: bad } })),
 );
 
-describe('fuzzed responses through the built CLI', () => {
+describe('fuzzed responses through the whole CLI (in-process)', () => {
   const NOW = now.toISOString();
 
-  test('a valid /key, anything else from the other endpoints: exit 0 and a clean JSON report; never NaN, undefined, Infinity or a stack', async () => {
-    const { startStandIn, API_KEY, MGMT_KEY } = await import('./server.js');
+  /** One --json run with these bodies from the four endpoints (analytics absent, so /activity's body is the breakdown). */
+  async function runWithBodies(standIn: StandIn, bodies: Record<'/key' | '/credits' | '/activity' | '/keys', unknown>) {
+    const { API_KEY, MGMT_KEY } = await import('./server.js');
     const { runCli } = await import('./run-cli.js');
-    const standIn = await startStandIn({ now });
+    for (const [path, body] of Object.entries(bodies)) {
+      standIn.setFault(path as keyof typeof bodies, { status: 200, body: JSON.stringify(body) ?? '', headers: { 'content-type': 'application/json' } });
+    }
+    return runCli(['--json'], {
+      env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY, OPENROUTER_BASE_URL: standIn.url, FAKE_CLOCK_NOW: NOW },
+    });
+  }
+
+  test('a valid /key, anything else from the other endpoints: exit 0 and a clean JSON report; never NaN, undefined, Infinity or a stack', async () => {
+    const { startStandIn, WITHOUT_ANALYTICS } = await import('./server.js');
+    const standIn = await startStandIn({ now, modes: WITHOUT_ANALYTICS });
     let runs = 0;
     try {
       await fc.assert(
         fc.asyncProperty(validKeyBody, creditsBody, activityBody, keyListBody, async (kb, cb, ab, lb) => {
-          const bodies = { '/key': kb, '/credits': cb, '/activity': ab, '/keys': lb } as const;
-          for (const [path, body] of Object.entries(bodies)) {
-            standIn.setFault(path as keyof typeof bodies, { status: 200, body: JSON.stringify(body) ?? '', headers: { 'content-type': 'application/json' } });
-          }
-          const result = await runCli(['--json'], {
-            env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY, OPENROUTER_BASE_URL: standIn.url, FAKE_CLOCK_NOW: NOW },
-          });
+          const result = await runWithBodies(standIn, { '/key': kb, '/credits': cb, '/activity': ab, '/keys': lb });
           runs += 1;
           expect(result.code).toBe(0);
           // Only warnings (one per endpoint whose answer could not be used) on stderr.
@@ -288,20 +294,13 @@ describe('fuzzed responses through the built CLI', () => {
   }, 60_000);
 
   test('an invalid /key: exit 6 with one clean line, and one error document on stdout', async () => {
-    const { startStandIn, API_KEY, MGMT_KEY } = await import('./server.js');
-    const { runCli } = await import('./run-cli.js');
-    const standIn = await startStandIn({ now });
+    const { startStandIn, WITHOUT_ANALYTICS } = await import('./server.js');
+    const standIn = await startStandIn({ now, modes: WITHOUT_ANALYTICS });
     let runs = 0;
     try {
       await fc.assert(
         fc.asyncProperty(invalidKeyBody, creditsBody, activityBody, keyListBody, async (kb, cb, ab, lb) => {
-          const bodies = { '/key': kb, '/credits': cb, '/activity': ab, '/keys': lb } as const;
-          for (const [path, body] of Object.entries(bodies)) {
-            standIn.setFault(path as keyof typeof bodies, { status: 200, body: JSON.stringify(body) ?? '', headers: { 'content-type': 'application/json' } });
-          }
-          const result = await runCli(['--json'], {
-            env: { OPENROUTER_API_KEY: API_KEY, OPENROUTER_MGMT_KEY: MGMT_KEY, OPENROUTER_BASE_URL: standIn.url, FAKE_CLOCK_NOW: NOW },
-          });
+          const result = await runWithBodies(standIn, { '/key': kb, '/credits': cb, '/activity': ab, '/keys': lb });
           runs += 1;
           expect(result.code).toBe(6);
           // With --json a failure is one error document, carrying the stderr line's message.
