@@ -21,7 +21,7 @@ export default tseslint.config(
   },
   {
     // Removing control characters is the sanitiser's whole job.
-    files: ['src/sanitize.ts'],
+    files: ['src/safety/sanitize.ts'],
     rules: { 'no-control-regex': 'off' },
   },
   {

@@ -1,8 +1,10 @@
-import { CliError, ExitCode } from './errors.js';
-import type { Io } from './io.js';
-import { guardedIo } from './edge.js';
+import { homedir } from 'node:os';
+import { CliError, ExitCode } from './base/errors.js';
+import { readStatusBarOptions } from './base/options.js';
+import type { Io } from './base/io.js';
+import { guardedIo } from './safety/output-edge.js';
 
-export type { Io } from './io.js';
+export type { Io } from './base/io.js';
 
 /**
  * The entry: argv and io in, exit code out. It loads nothing it does not need: `--version` answers
@@ -14,12 +16,13 @@ export async function runCli(argv: readonly string[], processIo: Io): Promise<nu
     processIo.stdout.write(`${__VERSION__}\n`);
     return ExitCode.ok;
   }
-  // From here on, every write is redacted (and every stderr line sanitised): see src/edge.ts.
+  // From here on, every write is redacted (and every stderr line sanitised): see src/safety/output-edge.ts.
   const io = guardedIo(processIo);
   try {
     // A status bar's cached refresh: answered without commander or the HTTP client, when the cache can.
-    if (argv.includes('oneline') || argv.includes('--format=oneline')) {
-      const code = await (await import('./status-bar.js')).runStatusBar(argv, io);
+    const statusBar = readStatusBarOptions(argv);
+    if (statusBar) {
+      const code = await (await import('./commands/status-bar.js')).runStatusBar(statusBar, io);
       if (code !== undefined) return code;
     }
     return await (await import('./program.js')).parseAndRun(argv, io);
@@ -51,6 +54,11 @@ export function processIo(proc: NodeJS.Process): Io {
     env: proc.env,
     cwd: proc.cwd(),
     now: () => Date.now(),
+    timer: () => performance.now(),
+    home: homedir(),
+    utcOffset: (at) => -at.getTimezoneOffset(),
+    // chalk's own detection (supports-color) speaks for this process's stdout; loaded only by a format that colours.
+    colorLevel: async () => ((await import('chalk')).supportsColor || { level: 0 }).level,
     isTTY: proc.stdout.isTTY === true,
     columns: proc.stdout.isTTY ? proc.stdout.columns : undefined,
     signal: controller.signal,

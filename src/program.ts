@@ -1,23 +1,17 @@
-import { Command, CommanderError, Option } from 'commander';
-import { DEFAULTS } from './defaults.js';
-import { renderErrorDocument } from './error-document.js';
-import { CliError, ExitCode, toCliError } from './errors.js';
-import { terminalWidth, writeOut, type Io } from './io.js';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { CliError, ExitCode, toCliError } from './base/errors.js';
+import { terminalWidth, writeOut, type Io } from './base/io.js';
 import {
-  DEFAULT_WATCH_SECONDS,
-  FORMATS,
-  GROUPS,
-  MIN_WATCH_SECONDS,
-  SCOPES,
-  calendarDay,
+  FLAGS,
+  FlagValueError,
   formatOf,
-  integerIn,
-  secondsIn,
-  usd,
+  requestedFormat,
   type CliOptions,
   type CommonOptions,
+  type FlagDeclaration,
   type KeysOptions,
-} from './options.js';
+} from './base/options.js';
+import { renderErrorDocument } from './render/error-document.js';
 
 const EXIT_CODES = `Exit codes:
   0   report printed (a part that could not be fetched is named in a warning)
@@ -51,26 +45,28 @@ const KEYS_EXAMPLES = `Examples:
 Also: --json, --format, --timeout, --deadline, --base-url,
 --credentials-file, --no-color, --demo, --debug (see openrouter-usage --help).`;
 
-/**
- * Flags every command shares: where to ask, how long to wait, how to print. They belong to the
- * program, so they work before or after a command (`--json keys` is `keys --json`).
- */
-function addCommonOptions(command: Command): Command {
-  return (
-    command
-      .option('--json', 'print one JSON document (schemaVersion 1); short for --format json')
-      .addOption(new Option('--format <format>', 'output: text, json, markdown, csv (the breakdown) or oneline (status bars)').choices(FORMATS))
-      // undici times a wait for headers on a clock of about one second: a shorter limit would not be kept.
-      .addOption(new Option('--timeout <seconds>', 'limit for each HTTP attempt, 1 to 600').default(DEFAULTS.timeout).argParser(secondsIn(1, 600)))
-      .addOption(
-        new Option('--deadline <seconds>', 'limit for the whole run, retries included, 1 to 3600').default(DEFAULTS.deadline).argParser(secondsIn(1, 3600)),
-      )
-      .option('--base-url <url>', 'API base URL (https, or http to localhost only) (env: OPENROUTER_BASE_URL)')
-      .option('--credentials-file <path>', 'read keys from this file (dotenv format)')
-      .option('--no-color', 'no colours (also: NO_COLOR, or stdout not a terminal)')
-      .option('--demo', 'use sample data shipped in the package: no key, no network')
-      .option('--debug', 'log each HTTP attempt to stderr (keys masked)')
-  );
+/** A commander option from the table's declaration: its parser's refusals become commander's own "invalid argument" errors. */
+function optionOf(declaration: FlagDeclaration): Option {
+  const option = new Option(declaration.flags, declaration.description);
+  if (declaration.choices) option.choices(declaration.choices);
+  const { parse } = declaration;
+  if (parse) {
+    option.argParser((value: string) => {
+      try {
+        return parse(value);
+      } catch (error) {
+        if (error instanceof FlagValueError) throw new InvalidArgumentError(error.message);
+        throw error;
+      }
+    });
+  }
+  if (declaration.default !== undefined) option.default(declaration.default);
+  return option;
+}
+
+function addOptions(command: Command, on: FlagDeclaration['on']): Command {
+  for (const declaration of FLAGS) if (declaration.on === on) command.addOption(optionOf(declaration));
+  return command;
 }
 
 export interface CommandRunners {
@@ -83,37 +79,6 @@ export function buildProgram(run: CommandRunners): Command {
     .description('What you are spending on OpenRouter: live Today / Week / Month totals, credit balance, and where the money went.')
     .version(__VERSION__, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
-    .addOption(
-      new Option('--days <n>', 'window in UTC days (1-365): with analytics the last N including today, else N completed days (30 at most)')
-        .default(DEFAULTS.days)
-        .argParser(integerIn(1, 365)),
-    )
-    .addOption(new Option('--since <date>', 'breakdown from this UTC day (YYYY-MM-DD; up to 365 days back with analytics)').argParser(calendarDay))
-    .addOption(new Option('--until <date>', 'breakdown through this UTC day (YYYY-MM-DD; default today)').argParser(calendarDay))
-    .addOption(
-      new Option('--top <n>', 'rows listed before the rest are summed in one; 0 lists all')
-        .default(DEFAULTS.top)
-        .argParser(integerIn(0, Number.MAX_SAFE_INTEGER)),
-    )
-    .addOption(new Option('--by <group>', 'group the breakdown by (key, hour need analytics)').choices(GROUPS).default(DEFAULTS.by))
-    .addOption(new Option('--scope <scope>', 'breakdown of the whole account, or of the API key in use').choices(SCOPES).default(DEFAULTS.scope))
-    .option('--explain', 'the fine print: what each figure covers, when the UTC day ends, the month gap')
-    .option('--workspace <workspace>', 'limit totals, breakdown and keys to one workspace (name, slug or id)')
-    .option('--details', 'a table with tokens and $ per million tokens')
-    .option('--full-names', 'full model ids (openai/gpt-4.1) instead of short names')
-    .addOption(new Option('--min-balance <usd>', 'exit 7 when the balance is below this').argParser(usd))
-    .addOption(new Option('--max-today <usd>', "exit 7 when today's spend is above this").argParser(usd))
-    .addOption(new Option('--max-month <usd>', "exit 7 when this month's spend is above this").argParser(usd))
-    .addOption(new Option('--max-forecast <usd>', 'exit 7 when the month-end projection is above this (analytics)').argParser(usd))
-    .addOption(
-      new Option('--cache <seconds>', 'reuse answers fetched less than this long ago (for status bars and agents that poll)').argParser(integerIn(0, 86_400)),
-    )
-    .addOption(
-      new Option(
-        '--watch [seconds]',
-        `redraw the report in place every N seconds (minimum ${MIN_WATCH_SECONDS}, default ${DEFAULT_WATCH_SECONDS}) until Ctrl-C`,
-      ).argParser(integerIn(MIN_WATCH_SECONDS, 86_400)),
-    )
     .showSuggestionAfterError(true)
     // A word where no command is expected is a mistyped command (`kyes`): named below, with the nearest one.
     .allowExcessArguments(true)
@@ -135,16 +100,16 @@ export function buildProgram(run: CommandRunners): Command {
         topGiven: command.getOptionValueSource('top') === 'cli',
       });
     });
-  addCommonOptions(program);
+  addOptions(program, 'report');
+  addOptions(program, 'common');
 
-  program
+  const keys = program
     .command('keys')
     .description('every API key of the account with today/week/month spend and cap (needs a management key)')
-    .option('--include-disabled', 'list disabled keys too')
-    .option('--workspace <workspace>', 'only the keys of this workspace (name, slug or id)')
     .allowExcessArguments(false)
     .addHelpText('after', `\n${KEYS_EXAMPLES}\n`)
     .action((options: KeysOptions, command: Command) => run.keys({ ...command.optsWithGlobals<KeysOptions>(), ...options }));
+  addOptions(keys, 'keys');
   return program;
 }
 
@@ -177,20 +142,6 @@ function wantsJson(options: CommonOptions): boolean {
   } catch {
     return false;
   }
-}
-
-/** The format of a command line commander refused: read from the words themselves, as far as they say. */
-function argvWantsJson(argv: readonly string[]): boolean {
-  const formats: string[] = [];
-  let json = false;
-  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
-    const word = argv[i]!;
-    if (word === '--json') json = true;
-    else if (word === '--format' && i + 1 < argv.length) formats.push(argv[++i]!);
-    else if (word.startsWith('--format=')) formats.push(word.slice('--format='.length));
-  }
-  const format = formats.at(-1);
-  return json ? format === undefined || format === 'json' : format === 'json';
 }
 
 /** The nearest of `candidates` to a mistyped word (optimal string alignment distance), as commander suggests flags. */
@@ -266,7 +217,7 @@ export async function parseAndRun(argv: readonly string[], io: Io): Promise<numb
       if (error.exitCode === 0) return ExitCode.ok;
       const message = `${(usageMessage ?? error.message).replace(/^error: /, '')}; see --help`;
       io.stderr.write(`openrouter-usage: ${message}\n`);
-      if (argvWantsJson(argv)) await writeOut(io.stdout, renderErrorDocument(new CliError('usage', message), redactorOf(io)));
+      if (requestedFormat(argv) === 'json') await writeOut(io.stdout, renderErrorDocument(new CliError('usage', message), redactorOf(io)));
       return ExitCode.usage;
     }
     if (error instanceof CliError) throw error;

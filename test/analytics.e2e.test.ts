@@ -2,7 +2,7 @@
 // history, more groupings, true account totals, pace) and every way back to /activity, on the
 // hand-made account of test/analytics-fixture.ts, whose figures are added up there by hand.
 import { describe, expect, test as base } from 'vitest';
-import type { JsonDocument } from '../src/contract.js';
+import type { JsonDocument } from '../src/render/json-contract.js';
 import { handStandIn, NOW } from './analytics-fixture.js';
 import { expectCleanRun, lines, makeSandbox, runCli, type CliResult, type Sandbox } from './run-cli.js';
 import { API_KEY, MGMT_KEY, RETIRED_KEY_HASH, secretOf, type StandIn, type StandInOptions } from './server.js';

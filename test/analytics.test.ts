@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { openMetaCache } from '../src/analytics-cache.js';
+import { openMetaCache } from '../src/sources/cache.js';
 import {
   fetchAnalytics,
   normalizeRow,
@@ -15,11 +15,11 @@ import {
   type AnalyticsPlan,
   type MetaCache,
 } from '../src/api/analytics.js';
-import type { NamedKey } from '../src/api/client.js';
-import { CliError } from '../src/errors.js';
-import { HttpClient } from '../src/http.js';
-import { analyticsAccount, analyticsBreakdown, forecastOf } from '../src/insights/analytics.js';
-import { activityWindow, analyticsWindow, planAnalytics } from '../src/insights/window.js';
+import type { NamedKey } from '../src/api/endpoints.js';
+import { CliError } from '../src/base/errors.js';
+import { UndiciHttpClient, type HttpClient } from '../src/api/http.js';
+import { analyticsAccount, analyticsBreakdown, forecastOf } from '../src/model/analytics.js';
+import { activityWindow, analyticsWindow, planAnalytics } from '../src/model/window.js';
 import { handStandIn, NOW } from './analytics-fixture.js';
 import { DEFAULT_WORKSPACE_ID, MGMT_KEY, type SpendEvent, type StandIn } from './server.js';
 
@@ -30,7 +30,13 @@ let s: StandIn;
 let http: HttpClient;
 beforeEach(async () => {
   s = await handStandIn();
-  http = new HttpClient({ baseUrl: s.url, timeoutMs: 5000, deadlineAt: Date.now() + 20_000, userAgent: 'openrouter-usage/test' });
+  http = new UndiciHttpClient({
+    baseUrl: s.url,
+    timeoutMs: 5000,
+    deadlineAt: Date.now() + 20_000,
+    clock: { now: () => Date.now(), timer: () => Date.now() },
+    userAgent: 'openrouter-usage/test',
+  });
 });
 afterEach(async () => {
   await http.destroy();
@@ -367,7 +373,7 @@ describe('discovery is cached for a day', () => {
     const home = await mkdtemp(join(tmpdir(), 'openrouter-usage-meta-'));
     try {
       let clock = Date.parse(NOW);
-      const open = () => openMetaCache({ env: { HOME: home }, uid: process.getuid?.(), key: MGMT_KEY, baseUrl: s.url, now: () => clock })!;
+      const open = () => openMetaCache({ place: { env: { HOME: home }, home, uid: process.getuid?.() }, key: MGMT_KEY, baseUrl: s.url, now: () => clock })!;
       const meta: AnalyticsMeta = { metrics: [{ name: 'credits_usage' }], dimensions: [{ name: 'model' }], granularities: [{ name: 'day' }] };
       expect(open().read()).toBeUndefined();
       open().write(meta);

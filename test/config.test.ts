@@ -2,8 +2,9 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { isLoopbackHost, resolveCredentials, validateBaseUrl } from '../src/config.js';
-import { CliError } from '../src/errors.js';
+import { isLoopbackHost, validateBaseUrl } from '../src/api/base-url.js';
+import { resolveCredentials } from '../src/sources/credentials.js';
+import { CliError } from '../src/base/errors.js';
 
 let root: string;
 let cwd: string;
@@ -32,7 +33,7 @@ const env = (extra: Record<string, string> = {}) => ({ HOME: root, XDG_CONFIG_HO
 describe('resolveCredentials', () => {
   test('the environment wins over every file', () => {
     write(join(cwd, 'credentials.env'), 'OPENROUTER_API_KEY=from-file\nOPENROUTER_MGMT_KEY=mgmt-from-file\n');
-    const creds = resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'from-env' }), cwd });
+    const creds = resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'from-env' }), cwd, home: '/nonexistent-home' });
     expect(creds.apiKey).toEqual({ value: 'from-env', source: 'environment' });
     expect(creds.mgmtKey).toEqual({ value: 'mgmt-from-file', source: join(cwd, 'credentials.env') });
   });
@@ -41,41 +42,41 @@ describe('resolveCredentials', () => {
     const explicit = write(join(root, 'mine.env'), 'OPENROUTER_API_KEY=explicit\n');
     write(join(cwd, 'credentials.env'), 'OPENROUTER_API_KEY=cwd\nOPENROUTER_MGMT_KEY=cwd-mgmt\n');
     write(join(configHome, 'openrouter-usage', 'credentials.env'), 'OPENROUTER_API_KEY=xdg\nOPENROUTER_MGMT_KEY=xdg-mgmt\n');
-    const creds = resolveCredentials({ env: env(), cwd, credentialsFile: explicit });
+    const creds = resolveCredentials({ env: env(), cwd, home: '/nonexistent-home', credentialsFile: explicit });
     expect(creds.apiKey?.value).toBe('explicit');
     expect(creds.mgmtKey?.value).toBe('cwd-mgmt');
   });
 
   test('falls back to $XDG_CONFIG_HOME, then ~/.config', () => {
     write(join(configHome, 'openrouter-usage', 'credentials.env'), 'OPENROUTER_API_KEY=xdg\n');
-    expect(resolveCredentials({ env: env(), cwd }).apiKey?.value).toBe('xdg');
+    expect(resolveCredentials({ env: env(), cwd, home: '/nonexistent-home' }).apiKey?.value).toBe('xdg');
     mkdirSync(join(root, '.config', 'openrouter-usage'), { recursive: true });
     write(join(root, '.config', 'openrouter-usage', 'credentials.env'), 'OPENROUTER_API_KEY=home\n');
-    expect(resolveCredentials({ env: { HOME: root }, cwd }).apiKey?.value).toBe('home');
+    expect(resolveCredentials({ env: { HOME: root }, cwd, home: '/nonexistent-home' }).apiKey?.value).toBe('home');
   });
 
   test('files are parsed, not loaded: other variables stay out of process.env', () => {
     write(join(cwd, 'credentials.env'), 'OPENROUTER_API_KEY=k\nOPENROUTER_TEST_SHOULD_NOT_LEAK=1\n');
-    resolveCredentials({ env: env(), cwd });
+    resolveCredentials({ env: env(), cwd, home: '/nonexistent-home' });
     expect(process.env.OPENROUTER_TEST_SHOULD_NOT_LEAK).toBeUndefined();
   });
 
   test('dotenv syntax: quotes, comments, export', () => {
     write(join(cwd, 'credentials.env'), '# my keys\nexport OPENROUTER_API_KEY="quoted-key" # inline\nOPENROUTER_MGMT_KEY=\'single\'\n');
-    const creds = resolveCredentials({ env: env(), cwd });
+    const creds = resolveCredentials({ env: env(), cwd, home: '/nonexistent-home' });
     expect(creds.apiKey?.value).toBe('quoted-key');
     expect(creds.mgmtKey?.value).toBe('single');
   });
 
   test('an empty value counts as unset', () => {
     write(join(cwd, 'credentials.env'), 'OPENROUTER_API_KEY=from-file\n');
-    expect(resolveCredentials({ env: env({ OPENROUTER_API_KEY: '  ' }), cwd }).apiKey?.value).toBe('from-file');
+    expect(resolveCredentials({ env: env({ OPENROUTER_API_KEY: '  ' }), cwd, home: '/nonexistent-home' }).apiKey?.value).toBe('from-file');
   });
 
   test('missing key: a config error naming the variable and every place searched', () => {
     let error: unknown;
     try {
-      resolveCredentials({ env: env(), cwd, credentialsFile: write(join(root, 'empty.env'), '') });
+      resolveCredentials({ env: env(), cwd, home: '/nonexistent-home', credentialsFile: write(join(root, 'empty.env'), '') });
     } catch (e) {
       error = e;
     }
@@ -91,25 +92,25 @@ describe('resolveCredentials', () => {
   });
 
   test('a named --credentials-file that does not exist is an error, not a silent skip', () => {
-    expect(() => resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd, credentialsFile: 'nope.env' })).toThrow(
+    expect(() => resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd, home: '/nonexistent-home', credentialsFile: 'nope.env' })).toThrow(
       /cannot read credentials file .*nope\.env: no such file/,
     );
   });
 
   test('warns, like ssh, about a key file others can read; not about a private one', () => {
     write(join(cwd, 'credentials.env'), 'OPENROUTER_API_KEY=k\n', 0o644);
-    const loose = resolveCredentials({ env: env(), cwd });
+    const loose = resolveCredentials({ env: env(), cwd, home: '/nonexistent-home' });
     expect(loose.warnings).toHaveLength(1);
     expect(loose.warnings[0]).toContain(join(cwd, 'credentials.env'));
     expect(loose.warnings[0]).toContain('0644');
     expect(loose.warnings[0]).toContain('chmod 600');
     chmodSync(join(cwd, 'credentials.env'), 0o600);
-    expect(resolveCredentials({ env: env(), cwd }).warnings).toEqual([]);
+    expect(resolveCredentials({ env: env(), cwd, home: '/nonexistent-home' }).warnings).toEqual([]);
   });
 
   test('a file whose keys are all overridden is not read at all', () => {
     write(join(cwd, 'credentials.env'), 'OPENROUTER_API_KEY=k\n', 0o644);
-    const creds = resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'a', OPENROUTER_MGMT_KEY: 'b' }), cwd });
+    const creds = resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'a', OPENROUTER_MGMT_KEY: 'b' }), cwd, home: '/nonexistent-home' });
     expect(creds.warnings).toEqual([]);
   });
 });
@@ -154,7 +155,7 @@ describe('validateBaseUrl', () => {
 });
 
 test('a management key alone is enough for a report (issue 10)', () => {
-  const credentials = resolveCredentials({ env: env({ OPENROUTER_MGMT_KEY: 'm' }), cwd });
+  const credentials = resolveCredentials({ env: env({ OPENROUTER_MGMT_KEY: 'm' }), cwd, home: '/nonexistent-home' });
   expect(credentials.apiKey).toBeUndefined();
   expect(credentials.mgmtKey?.value).toBe('m');
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { addDays, completedDaysWindow, daysBetween, utcDay } from '../src/dates.js';
+import { addDays, completedDaysWindow, daysBetween, utcDay } from '../src/base/time.js';
 
 describe('UTC day windows', () => {
   test('the window ends yesterday (UTC) and spans exactly N days', () => {

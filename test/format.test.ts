@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { cleanSum, formatCount, formatUsd } from '../src/format.js';
+import { cleanSum, formatCount, formatUsd } from '../src/base/money.js';
 
 describe('formatUsd', () => {
   test.each([

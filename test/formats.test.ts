@@ -2,17 +2,17 @@
 // each format carries the same numbers.
 import { Chalk } from 'chalk';
 import { describe, expect, test } from 'vitest';
-import { demoResponses } from '../src/demo/responses.js';
+import { demoResponses } from '../src/sources/demo.js';
 import { renderCsv, renderKeysCsv } from '../src/render/csv.js';
-import { csvCell } from '../src/sanitize.js';
+import { csvCell } from '../src/safety/sanitize.js';
 import { renderJson } from '../src/render/json.js';
 import { renderKeysJson } from '../src/render/json.js';
 import { renderKeysText } from '../src/render/keys.js';
 import { renderKeysMarkdown, renderMarkdown } from '../src/render/markdown.js';
 import { renderOneline, renderKeysOneline } from '../src/render/oneline.js';
 import { renderText } from '../src/render/text.js';
-import { buildKeysReport } from '../src/keys-report.js';
-import { buildReport } from '../src/report.js';
+import { buildKeysReport } from '../src/model/keys-report.js';
+import { buildReport } from '../src/model/report.js';
 
 const now = new Date('2026-03-10T15:00:00Z');
 const plain = new Chalk({ level: 0 });
@@ -21,7 +21,7 @@ const report = buildReport(responses, { days: 7, now, demo: true, configWarnings
 const keysReport = buildKeysReport(responses.keys.status === 'ok' ? responses.keys.value : [], { includeDisabled: true, now, demo: true, warnings: [] });
 
 const outputs = {
-  text: renderText(report, { top: 8, chalk: plain, timeZone: 'UTC' }),
+  text: renderText(report, { top: 8, chalk: plain, utcOffset: () => 0 }),
   json: renderJson(report),
   markdown: renderMarkdown(report, { top: 8 }),
   csv: renderCsv(report),
@@ -33,10 +33,10 @@ describe('snapshots (fixed data, fixed clock)', () => {
     expect(output).toMatchSnapshot();
   });
   test('--explain at 80 columns', () => {
-    expect(renderText(report, { top: 8, chalk: plain, timeZone: 'UTC', explain: true, width: 80 })).toMatchSnapshot();
+    expect(renderText(report, { top: 8, chalk: plain, utcOffset: () => 0, explain: true, width: 80 })).toMatchSnapshot();
   });
   test('--details and --by provider', () => {
-    expect(renderText(report, { top: 3, chalk: plain, timeZone: 'UTC', details: true, by: 'provider' })).toMatchSnapshot();
+    expect(renderText(report, { top: 3, chalk: plain, utcOffset: () => 0, details: true, by: 'provider' })).toMatchSnapshot();
   });
   test('keys view in every format', () => {
     expect(renderKeysText(keysReport, { chalk: plain })).toMatchSnapshot();

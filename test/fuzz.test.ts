@@ -5,11 +5,11 @@ import { Chalk } from 'chalk';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { activitySchema, creditsSchema, keyListSchema, keySchema } from '../src/api/schemas.js';
-import { parseBody } from '../src/api/validate.js';
-import { CliError } from '../src/errors.js';
+import { parseBody } from '../src/api/parse-body.js';
+import { CliError } from '../src/base/errors.js';
 import { renderJson } from '../src/render/json.js';
 import { renderText } from '../src/render/text.js';
-import { buildCheckedReport, buildReport, type Outcome } from '../src/report.js';
+import { buildCheckedReport, buildReport, type Outcome } from '../src/model/report.js';
 import { alertSentence } from '../src/render/sentences.js';
 
 const now = new Date('2026-03-10T15:00:00Z');
@@ -197,7 +197,7 @@ describe('fuzzed responses', () => {
           ];
           expect(report.alerts.map((a) => a.threshold)).toEqual(blocked === undefined ? crossed : []);
           for (const alert of report.alerts) expect(alertSentence(alert)).toMatch(/^alert: [^\n]+\$\d/);
-          const text = renderText(report, { ...options, chalk: plain, timeZone: 'UTC' });
+          const text = renderText(report, { ...options, chalk: plain, utcOffset: () => 0 });
           const json = renderJson(report);
           expect(text).not.toMatch(/NaN|undefined|Infinity|-\$0\.00|\$-|\[object Object\]/);
           expect(json).not.toMatch(/NaN|undefined|Infinity/);

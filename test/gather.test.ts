@@ -1,15 +1,20 @@
 // gatherResponses against a client whose answers the test writes: an optional endpoint's expected
 // failure is a part the report explains, and anything else is a bug that must fail the run.
 import { describe, expect, test } from 'vitest';
-import { CliError } from '../src/errors.js';
-import { gatherResponses } from '../src/gather.js';
-import type { HttpClient, HttpResponse } from '../src/http.js';
+import { CliError } from '../src/base/errors.js';
+import { gatherResponses } from '../src/sources/live-requests.js';
+import type { HttpClient, HttpResponse } from '../src/api/http.js';
 
 const KEY_BODY = JSON.stringify({ data: { label: 'sk-or-v1-abc...def', usage: 3, usage_daily: 1, usage_weekly: 2, usage_monthly: 3 } });
 const json = (text: string): HttpResponse => ({ status: 200, headers: { 'content-type': 'application/json' }, text });
 
 function client(answer: (path: string) => HttpResponse): HttpClient {
-  return { get: (path: string) => Promise.resolve().then(() => answer(path)) } as unknown as HttpClient;
+  return {
+    get: (path) => Promise.resolve().then(() => answer(path)),
+    post: (path) => Promise.reject(new Error(`POST ${path} is not asked in these tests`)),
+    close: () => Promise.resolve(),
+    destroy: () => Promise.resolve(),
+  };
 }
 
 const credentials = { apiKey: { value: 'sk-or-v1-api', source: 'env' }, mgmtKey: { value: 'sk-or-v1-mgmt', source: 'env' }, warnings: [] };

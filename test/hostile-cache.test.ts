@@ -4,8 +4,8 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { cachePath, checkCacheDirectory, isCacheable, openCache, readCacheEntry, writeCacheEntry, type CacheEntry } from '../src/cache.js';
-import { demoResponses } from '../src/demo/responses.js';
+import { cachePath, checkCacheDirectory, isCacheable, openCache, readCacheEntry, writeCacheEntry, type CacheEntry } from '../src/sources/cache.js';
+import { demoResponses } from '../src/sources/demo.js';
 
 const UID = process.getuid?.() ?? 0;
 const posix = process.platform !== 'win32';
@@ -33,7 +33,7 @@ function plant(path: string, alter: (json: Record<string, any>) => void): void {
 
 describe('entries are validated on read', () => {
   test('a good entry reads back as written', () => {
-    const path = cachePath(env, identity);
+    const path = cachePath({ env, home: '/nonexistent-home' }, identity);
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     expect(writeCacheEntry(path, entry())).toBe(true);
     expect(readCacheEntry(path, UID)).toEqual(JSON.parse(JSON.stringify(entry())));
@@ -56,14 +56,14 @@ describe('entries are validated on read', () => {
     ['a fetchedAt that is no date', (j) => (j.fetchedAt = 'yesterday')],
     ['no fetchedAt', (j) => delete j.fetchedAt],
   ])('%s: a miss, and the file is deleted', (_name, alter) => {
-    const path = cachePath(env, identity);
+    const path = cachePath({ env, home: '/nonexistent-home' }, identity);
     plant(path, alter);
     expect(readCacheEntry(path, UID)).toBeUndefined();
     expect(existsSync(path)).toBe(false);
   });
 
   test('Infinity (1e999 in the file): a miss', () => {
-    const path = cachePath(env, identity);
+    const path = cachePath({ env, home: '/nonexistent-home' }, identity);
     plant(path, () => undefined);
     writeFileSync(path, readFileSync(path, 'utf8').replace(/"usage_daily":[0-9.e-]+/, '"usage_daily":1e999'));
     expect(readCacheEntry(path, UID)).toBeUndefined();
@@ -76,7 +76,7 @@ describe('entries are validated on read', () => {
     ['JSON null', 'null'],
     ['an array', '[]'],
   ])('%s: a miss, and the file is deleted', (_name, text) => {
-    const path = cachePath(env, identity);
+    const path = cachePath({ env, home: '/nonexistent-home' }, identity);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
     expect(readCacheEntry(path, UID)).toBeUndefined();
@@ -84,13 +84,13 @@ describe('entries are validated on read', () => {
   });
 
   test('unknown fields the API added pass, as they do live', () => {
-    const path = cachePath(env, identity);
+    const path = cachePath({ env, home: '/nonexistent-home' }, identity);
     plant(path, (j) => (j.responses.key.brand_new_field = { anything: true }));
     expect(readCacheEntry(path, UID)?.responses.key.brand_new_field).toEqual({ anything: true });
   });
 
   test('a needs-management-key part is a valid cached answer', () => {
-    const path = cachePath(env, identity);
+    const path = cachePath({ env, home: '/nonexistent-home' }, identity);
     plant(path, (j) => (j.responses.credits = { status: 'needs-management-key' }));
     expect(readCacheEntry(path, UID)?.responses.credits).toEqual({ status: 'needs-management-key' });
   });
@@ -98,7 +98,7 @@ describe('entries are validated on read', () => {
 
 describe.skipIf(!posix)('files that are not entries', () => {
   test('a symbolic link where the entry should be is not followed, and is removed', () => {
-    const path = cachePath(env, identity);
+    const path = cachePath({ env, home: '/nonexistent-home' }, identity);
     const elsewhere = join(root, 'elsewhere.json');
     writeFileSync(elsewhere, JSON.stringify(entry()));
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -110,7 +110,7 @@ describe.skipIf(!posix)('files that are not entries', () => {
 
   test('a FIFO where the entry should be cannot block the read', async () => {
     const { execFileSync } = await import('node:child_process');
-    const path = cachePath(env, identity);
+    const path = cachePath({ env, home: '/nonexistent-home' }, identity);
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     execFileSync('mkfifo', [path]);
     expect(readCacheEntry(path, UID)).toBeUndefined();
@@ -118,13 +118,13 @@ describe.skipIf(!posix)('files that are not entries', () => {
   });
 
   test('an entry owned by another user is not trusted (owner given as a parameter)', () => {
-    const path = cachePath(env, identity);
+    const path = cachePath({ env, home: '/nonexistent-home' }, identity);
     plant(path, () => undefined);
     expect(readCacheEntry(path, UID + 1)).toBeUndefined();
   });
 
   test('an entry others may write is not trusted', () => {
-    const path = cachePath(env, identity);
+    const path = cachePath({ env, home: '/nonexistent-home' }, identity);
     plant(path, () => undefined);
     chmodSync(path, 0o666);
     expect(readCacheEntry(path, UID)).toBeUndefined();
@@ -144,10 +144,10 @@ describe.skipIf(!posix)('the directory', () => {
     [0o722, 'others'],
     [0o730, 'its group'],
   ])('mode %o: one warning, no cache', (mode, who) => {
-    const { cache, warning } = openCache({ env, uid: UID, identity });
+    const { cache, warning } = openCache({ env, home: '/nonexistent-home', uid: UID, identity });
     expect(cache).toBeDefined();
     chmodSync(join(root, 'cache', 'openrouter-usage'), mode);
-    const refused = openCache({ env, uid: UID, identity });
+    const refused = openCache({ env, home: '/nonexistent-home', uid: UID, identity });
     expect(refused.cache).toBeUndefined();
     expect(refused.warning).toBe(
       `warning: cache directory ${join(root, 'cache', 'openrouter-usage')} is writable by ${who} (mode ${mode.toString(8).padStart(4, '0')}); not using the cache`,
@@ -158,11 +158,11 @@ describe.skipIf(!posix)('the directory', () => {
   test('read-only for others is fine', () => {
     mkdirSync(join(root, 'cache', 'openrouter-usage'), { recursive: true });
     chmodSync(join(root, 'cache', 'openrouter-usage'), 0o755);
-    expect(openCache({ env, uid: UID, identity }).cache).toBeDefined();
+    expect(openCache({ env, home: '/nonexistent-home', uid: UID, identity }).cache).toBeDefined();
   });
 
   test('owned by someone else (simulated through the uid parameter): one warning, no cache', () => {
-    const { cache, warning } = openCache({ env, uid: UID + 1000, identity });
+    const { cache, warning } = openCache({ env, home: '/nonexistent-home', uid: UID + 1000, identity });
     expect(cache).toBeUndefined();
     expect(warning).toMatch(/cache directory .* belongs to another user \(uid \d+\); not using the cache$/);
   });
@@ -170,26 +170,26 @@ describe.skipIf(!posix)('the directory', () => {
   test('a file where the directory should be: one warning, no cache', () => {
     mkdirSync(join(root, 'cache'));
     writeFileSync(join(root, 'cache', 'openrouter-usage'), '');
-    const { cache, warning } = openCache({ env, uid: UID, identity });
+    const { cache, warning } = openCache({ env, home: '/nonexistent-home', uid: UID, identity });
     expect(cache).toBeUndefined();
     expect(warning).toMatch(/is not a directory; not using the cache$/);
   });
 
   test('a directory that cannot be made: no cache, and no warning (a cache is never an error)', () => {
     writeFileSync(join(root, 'cache'), '');
-    expect(openCache({ env, uid: UID, identity })).toEqual({ cache: undefined, warning: undefined });
+    expect(openCache({ env, home: '/nonexistent-home', uid: UID, identity })).toEqual({ cache: undefined, warning: undefined });
   });
 
   test('without POSIX owners (uid undefined) the checks are skipped', () => {
     mkdirSync(join(root, 'cache', 'openrouter-usage'), { recursive: true });
     chmodSync(join(root, 'cache', 'openrouter-usage'), 0o777);
-    expect(openCache({ env, uid: undefined, identity }).cache).toBeDefined();
+    expect(openCache({ env, home: '/nonexistent-home', uid: undefined, identity }).cache).toBeDefined();
   });
 });
 
 describe.skipIf(!posix)('writing', () => {
   test('round trip through openCache; the file is 0600 and no temporary is left', () => {
-    const { cache } = openCache({ env, uid: UID, identity });
+    const { cache } = openCache({ env, home: '/nonexistent-home', uid: UID, identity });
     expect(cache!.write(entry())).toBe(true);
     expect(cache!.read()?.fetchedAt).toBe(entry().fetchedAt);
     expect(statSync(cache!.path).mode & 0o777).toBe(0o600);
@@ -197,7 +197,7 @@ describe.skipIf(!posix)('writing', () => {
   });
 
   test('planted .tmp symlinks at the names the old code used are not followed', () => {
-    const path = cachePath(env, identity);
+    const path = cachePath({ env, home: '/nonexistent-home' }, identity);
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const victim = join(root, 'victim.txt');
     writeFileSync(victim, 'precious');
@@ -208,7 +208,7 @@ describe.skipIf(!posix)('writing', () => {
   });
 
   test('a link planted at the very temporary name chosen: nothing written through it, the link left alone', () => {
-    const path = cachePath(env, identity);
+    const path = cachePath({ env, home: '/nonexistent-home' }, identity);
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const victim = join(root, 'victim.txt');
     writeFileSync(victim, 'precious');
@@ -221,7 +221,7 @@ describe.skipIf(!posix)('writing', () => {
   });
 
   test('a dangling link at the temporary name is not followed either (O_EXCL)', () => {
-    const path = cachePath(env, identity);
+    const path = cachePath({ env, home: '/nonexistent-home' }, identity);
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const target = join(root, 'would-be-created.txt');
     symlinkSync(target, join(dirname(path), `.${path.split('/').pop()}.fixed.tmp`));
@@ -230,7 +230,7 @@ describe.skipIf(!posix)('writing', () => {
   });
 
   test('a link planted at the entry itself is replaced, not written through', () => {
-    const path = cachePath(env, identity);
+    const path = cachePath({ env, home: '/nonexistent-home' }, identity);
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const victim = join(root, 'victim.txt');
     writeFileSync(victim, 'precious');

@@ -5,17 +5,9 @@ import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import {
-  findKeys,
-  isHeaderSafe,
-  isLoopbackBaseUrl,
-  isLoopbackHost,
-  loopbackAddress,
-  MAX_CREDENTIALS_BYTES,
-  resolveCredentials,
-  validateBaseUrl,
-} from '../src/config.js';
-import { CliError } from '../src/errors.js';
+import { isLoopbackBaseUrl, isLoopbackHost, loopbackAddress, validateBaseUrl } from '../src/api/base-url.js';
+import { findKeys, isHeaderSafe, MAX_CREDENTIALS_BYTES, resolveCredentials } from '../src/sources/credentials.js';
+import { CliError } from '../src/base/errors.js';
 
 const posix = process.platform !== 'win32';
 let dir: string;
@@ -70,7 +62,7 @@ function timed<T>(run: () => T): { value: T; ms: number } {
 describe.skipIf(!posix)('credentials files that are not files', () => {
   test('a FIFO at ./credentials.env, keys in the environment: a warning, at once', () => {
     fifo(defaultFile());
-    const { value, ms } = timed(() => findKeys({ env: env({ OPENROUTER_API_KEY: 'sk-or-v1-env' }), cwd }));
+    const { value, ms } = timed(() => findKeys({ env: env({ OPENROUTER_API_KEY: 'sk-or-v1-env' }), cwd, home: '/nonexistent-home' }));
     expect(ms).toBeLessThan(1000);
     expect(value.apiKey?.value).toBe('sk-or-v1-env');
     expect(value.warnings).toEqual([`warning: ignoring credentials file ${defaultFile()}: is a FIFO (named pipe), not a regular file`]);
@@ -78,57 +70,61 @@ describe.skipIf(!posix)('credentials files that are not files', () => {
 
   test('a FIFO named with --credentials-file: exit 2, at once', () => {
     const path = fifo(join(dir, 'pipe.env'));
-    const { value: error, ms } = timed(() => configError(() => resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd, credentialsFile: path })));
+    const { value: error, ms } = timed(() =>
+      configError(() => resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd, home: '/nonexistent-home', credentialsFile: path })),
+    );
     expect(ms).toBeLessThan(1000);
     expect(error.message).toBe(`cannot read credentials file ${path}: is a FIFO (named pipe), not a regular file`);
   });
 
   test('a link to /dev/zero at ./credentials.env: a warning, nothing read', () => {
     symlinkSync('/dev/zero', defaultFile());
-    const found = findKeys({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd });
+    const found = findKeys({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd, home: '/nonexistent-home' });
     expect(found.warnings).toEqual([`warning: ignoring credentials file ${defaultFile()}: is a device, not a regular file`]);
   });
 
   test('a link to /dev/zero named with --credentials-file: exit 2', () => {
     const path = join(dir, 'zero.env');
     symlinkSync('/dev/zero', path);
-    expect(configError(() => findKeys({ env: env(), cwd, credentialsFile: path })).message).toMatch(/is a device, not a regular file$/);
+    expect(configError(() => findKeys({ env: env(), cwd, home: '/nonexistent-home', credentialsFile: path })).message).toMatch(
+      /is a device, not a regular file$/,
+    );
   });
 
   test('a link to a regular file is followed: that is what links are for', () => {
     writeFileSync(join(dir, 'real.env'), 'OPENROUTER_API_KEY=from-link\n', { mode: 0o600 });
     symlinkSync(join(dir, 'real.env'), defaultFile());
-    expect(resolveCredentials({ env: env(), cwd }).apiKey?.value).toBe('from-link');
+    expect(resolveCredentials({ env: env(), cwd, home: '/nonexistent-home' }).apiKey?.value).toBe('from-link');
   });
 
   test('a directory named credentials.env, the key in the environment: a warning, not a stop', () => {
     mkdirSync(defaultFile());
-    const creds = resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd });
+    const creds = resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd, home: '/nonexistent-home' });
     expect(creds.apiKey?.value).toBe('k');
     expect(creds.warnings).toEqual([`warning: ignoring credentials file ${defaultFile()}: is a directory`]);
   });
 
   test('a directory named credentials.env, both keys in the environment: not even looked at', () => {
     mkdirSync(defaultFile());
-    expect(resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'k', OPENROUTER_MGMT_KEY: 'm' }), cwd }).warnings).toEqual([]);
+    expect(resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'k', OPENROUTER_MGMT_KEY: 'm' }), cwd, home: '/nonexistent-home' }).warnings).toEqual([]);
   });
 
   test('a directory named credentials.env and no key anywhere: the error says why the file did not count', () => {
     mkdirSync(defaultFile());
-    const error = configError(() => resolveCredentials({ env: env(), cwd }));
+    const error = configError(() => resolveCredentials({ env: env(), cwd, home: '/nonexistent-home' }));
     expect(error.message).toContain(`${defaultFile()} (ignored: is a directory)`);
   });
 
   test('the XDG file is still used after an unusable ./credentials.env', () => {
     mkdirSync(defaultFile());
     writeFileSync(join(configHome, 'openrouter-usage', 'credentials.env'), 'OPENROUTER_API_KEY=xdg\n', { mode: 0o600 });
-    const creds = resolveCredentials({ env: env(), cwd });
+    const creds = resolveCredentials({ env: env(), cwd, home: '/nonexistent-home' });
     expect(creds.apiKey?.value).toBe('xdg');
     expect(creds.warnings).toHaveLength(1);
   });
 
   test('a directory named with --credentials-file: exit 2', () => {
-    expect(configError(() => findKeys({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd, credentialsFile: dir })).message).toBe(
+    expect(configError(() => findKeys({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd, home: '/nonexistent-home', credentialsFile: dir })).message).toBe(
       `cannot read credentials file ${dir}: is a directory`,
     );
   });
@@ -137,20 +133,20 @@ describe.skipIf(!posix)('credentials files that are not files', () => {
   // that cannot be opened by anyone, and takes the same path through the code.
   test('a file that cannot be opened (a symlink loop) at ./credentials.env: a warning', () => {
     symlinkSync(defaultFile(), defaultFile());
-    const found = findKeys({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd });
+    const found = findKeys({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd, home: '/nonexistent-home' });
     expect(found.warnings).toEqual([`warning: ignoring credentials file ${defaultFile()}: too many levels of symbolic links`]);
   });
 
   test('a file that cannot be opened, named with --credentials-file: exit 2', () => {
     const path = join(dir, 'loop.env');
     symlinkSync(path, path);
-    configError(() => findKeys({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd, credentialsFile: path }));
+    configError(() => findKeys({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd, home: '/nonexistent-home', credentialsFile: path }));
   });
 
   test.skipIf(process.getuid?.() === 0)('an unreadable ./credentials.env (mode 000): a warning, not a stop', () => {
     writeFileSync(defaultFile(), 'OPENROUTER_API_KEY=x\n');
     chmodSync(defaultFile(), 0o000);
-    const found = findKeys({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd });
+    const found = findKeys({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd, home: '/nonexistent-home' });
     expect(found.warnings).toEqual([`warning: ignoring credentials file ${defaultFile()}: permission denied`]);
   });
 });
@@ -160,13 +156,15 @@ describe('size', () => {
     const line = 'OPENROUTER_API_KEY=sized\n';
     const exact = line + '#'.repeat(MAX_CREDENTIALS_BYTES - line.length);
     writeFileSync(defaultFile(), exact, { mode: 0o600 });
-    expect(resolveCredentials({ env: env(), cwd }).apiKey?.value).toBe('sized');
+    expect(resolveCredentials({ env: env(), cwd, home: '/nonexistent-home' }).apiKey?.value).toBe('sized');
 
     const path = join(dir, 'big.env');
     writeFileSync(path, `${exact}#`, { mode: 0o600 });
-    expect(configError(() => findKeys({ env: env(), cwd, credentialsFile: path })).message).toMatch(/larger than 64 KiB/);
+    expect(configError(() => findKeys({ env: env(), cwd, home: '/nonexistent-home', credentialsFile: path })).message).toMatch(/larger than 64 KiB/);
     writeFileSync(defaultFile(), `${exact}#`, { mode: 0o600 });
-    expect(findKeys({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd }).warnings[0]).toMatch(/ignoring credentials file .*: larger than 64 KiB/);
+    expect(findKeys({ env: env({ OPENROUTER_API_KEY: 'k' }), cwd, home: '/nonexistent-home' }).warnings[0]).toMatch(
+      /ignoring credentials file .*: larger than 64 KiB/,
+    );
   });
 });
 
@@ -182,7 +180,7 @@ describe('keys a header cannot carry', () => {
     ['a zero-width space', `${secretish}\u200b`],
     ['a typographic quote pasted with it', `“${secretish}”`],
   ])('%s, from the environment: exit 2 naming the variable, never the value', (_name, value) => {
-    const error = configError(() => findKeys({ env: env({ OPENROUTER_API_KEY: value }), cwd }));
+    const error = configError(() => findKeys({ env: env({ OPENROUTER_API_KEY: value }), cwd, home: '/nonexistent-home' }));
     expect(error.message).toBe(
       'OPENROUTER_API_KEY contains a character an HTTP header cannot carry (in the environment); a key is printable ASCII without spaces',
     );
@@ -191,19 +189,19 @@ describe('keys a header cannot carry', () => {
 
   test('the management key, from a file: the file is named', () => {
     writeFileSync(defaultFile(), 'OPENROUTER_MGMT_KEY="abc def"\n', { mode: 0o600 });
-    const error = configError(() => findKeys({ env: env({ OPENROUTER_API_KEY: 'good' }), cwd }));
+    const error = configError(() => findKeys({ env: env({ OPENROUTER_API_KEY: 'good' }), cwd, home: '/nonexistent-home' }));
     expect(error.message).toBe(
       `OPENROUTER_MGMT_KEY contains a character an HTTP header cannot carry (in ${defaultFile()}); a key is printable ASCII without spaces`,
     );
   });
 
   test('spaces around a key are trimmed, not an error', () => {
-    expect(resolveCredentials({ env: env({ OPENROUTER_API_KEY: `  ${secretish}\n` }), cwd }).apiKey?.value).toBe(secretish);
+    expect(resolveCredentials({ env: env({ OPENROUTER_API_KEY: `  ${secretish}\n` }), cwd, home: '/nonexistent-home' }).apiKey?.value).toBe(secretish);
   });
 
   test('a bad value overridden by a good one is never looked at', () => {
     writeFileSync(defaultFile(), 'OPENROUTER_API_KEY="bad key"\n', { mode: 0o600 });
-    expect(resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'good' }), cwd }).apiKey?.value).toBe('good');
+    expect(resolveCredentials({ env: env({ OPENROUTER_API_KEY: 'good' }), cwd, home: '/nonexistent-home' }).apiKey?.value).toBe('good');
   });
 
   test('isHeaderSafe', () => {

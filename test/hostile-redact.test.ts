@@ -2,8 +2,8 @@
 // echoed back, and nothing else of the text is lost.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { createRedactor, redactStrings, REDACTED, secretPart } from '../src/redact.js';
-import { sanitize } from '../src/sanitize.js';
+import { createRedactor, redactStrings, REDACTED, secretPart } from '../src/safety/redact.js';
+import { sanitize } from '../src/safety/sanitize.js';
 import { API_KEY, fakeKey, maskKey, MGMT_KEY, secretOf } from './server.js';
 
 const redactor = createRedactor([API_KEY, MGMT_KEY]);

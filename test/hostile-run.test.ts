@@ -5,7 +5,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { HOSTILE_FRAGMENTS, SECRETS, expectCleanOutput } from './hostile-output.js';
-import { guardedIo } from '../src/edge.js';
+import { guardedIo } from '../src/safety/output-edge.js';
 import { expectCleanRun, makeSandbox, runCli, type Sandbox } from './run-cli.js';
 import { API_KEY, MGMT_KEY, defaultActivityRows, defaultApiKeyInfo, defaultKeys, startStandIn, utcDay, type StandIn, WITHOUT_ANALYTICS } from './server.js';
 
@@ -187,6 +187,10 @@ describe('redaction is per run', () => {
       env: keys,
       cwd: '/',
       now: () => 0,
+      timer: () => 0,
+      home: '/nonexistent-home',
+      utcOffset: () => 0,
+      colorLevel: () => Promise.resolve(0),
       isTTY: false,
       columns: undefined,
     });
@@ -435,8 +439,8 @@ describe('transport', () => {
   const rateLimited = (headers: Record<string, string>) => ({ status: 429, headers, times: 1 });
 
   test.each([
-    ['X-RateLimit-Reset in epoch ms', () => ({ 'x-ratelimit-reset': String(Date.now() + 600) })],
-    ['X-RateLimit-Reset in epoch seconds', () => ({ 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000)) })],
+    ['X-RateLimit-Reset in epoch ms', () => ({ 'x-ratelimit-reset': String(NOW.getTime() + 600) })],
+    ['X-RateLimit-Reset in epoch seconds', () => ({ 'x-ratelimit-reset': String(Math.ceil(NOW.getTime() / 1000)) })],
     ['retry-after-ms', () => ({ 'retry-after-ms': '300' })],
     ['Retry-After in seconds', () => ({ 'retry-after': '1' })],
   ])('429 with %s: waited for, asked again, exit 0', async (_name, headers) => {
@@ -448,7 +452,7 @@ describe('transport', () => {
   });
 
   test('429 whose X-RateLimit-Reset is an epoch-ms moment 2 s ahead: the wait is about 2 s, not an immediate retry', async () => {
-    s.setFault('/key', rateLimited({ 'x-ratelimit-reset': String(Date.now() + 2000) }));
+    s.setFault('/key', rateLimited({ 'x-ratelimit-reset': String(NOW.getTime() + 2000) }));
     const result = await runCli(['--json', '--debug'], { env: env() });
     expect(result.code).toBe(0);
     const wait = Number(/attempt 1: HTTP 429 after \d+ ms, retrying in (\d+) ms/.exec(result.stderr)?.[1]);
@@ -457,8 +461,8 @@ describe('transport', () => {
   });
 
   test.each([
-    ['X-RateLimit-Reset a minute ahead (epoch ms)', () => ({ 'x-ratelimit-reset': String(Date.now() + 60_000) }), 'longer than this tool waits'],
-    ['X-RateLimit-Reset past the deadline', () => ({ 'x-ratelimit-reset': String(Date.now() + 8_000) }), "beyond the run's deadline"],
+    ['X-RateLimit-Reset a minute ahead (epoch ms)', () => ({ 'x-ratelimit-reset': String(NOW.getTime() + 60_000) }), 'longer than this tool waits'],
+    ['X-RateLimit-Reset past the deadline', () => ({ 'x-ratelimit-reset': String(NOW.getTime() + 8_000) }), "beyond the run's deadline"],
     ['Retry-After past the deadline', () => ({ 'retry-after': '9' }), "beyond the run's deadline"],
   ])('429 with %s: exit 4 at once, one request', async (_name, headers, why) => {
     s.setFault('/key', { status: 429, headers: headers() });

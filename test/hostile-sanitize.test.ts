@@ -2,8 +2,8 @@
 // become live markdown, whatever a server, a file or a proxy puts in it.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { isCalendarDate, leadingCalendarDate } from '../src/calendar.js';
-import { csvCell, DEFAULT_MAX_LENGTH, markdownText, sanitize } from '../src/sanitize.js';
+import { isCalendarDate, leadingCalendarDate } from '../src/base/time.js';
+import { csvCell, DEFAULT_MAX_LENGTH, markdownText, sanitize } from '../src/safety/sanitize.js';
 
 const ESC = '\x1b';
 const BEL = '\x07';

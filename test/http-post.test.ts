@@ -1,8 +1,8 @@
 // The HTTP client's POST (the analytics query): JSON body and headers, and the same retry policy
 // as GET, against the stand-in.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { CliError } from '../src/errors.js';
-import { HttpClient } from '../src/http.js';
+import { CliError } from '../src/base/errors.js';
+import { UndiciHttpClient, type HttpClient } from '../src/api/http.js';
 import { MGMT_KEY, startStandIn, type StandIn } from './server.js';
 
 let s: StandIn;
@@ -12,10 +12,11 @@ const debug: string[] = [];
 beforeEach(async () => {
   s = await startStandIn({ now: new Date('2026-03-11T12:00:00Z') });
   debug.length = 0;
-  http = new HttpClient({
+  http = new UndiciHttpClient({
     baseUrl: s.url,
     timeoutMs: 5000,
     deadlineAt: Date.now() + 20_000,
+    clock: { now: () => Date.now(), timer: () => Date.now() },
     debug: (line) => debug.push(line),
     userAgent: 'openrouter-usage/test',
   });

@@ -6,7 +6,7 @@
 // pinned to the stand-in's (FAKE_CLOCK_NOW), so "today" is the same day on both sides, and a test
 // can pick its date: a window across a month boundary, the 1st of a month.
 import { describe, expect, test } from 'vitest';
-import type { JsonDocument } from '../src/contract.js';
+import type { JsonDocument } from '../src/render/json-contract.js';
 import { expectCleanRun, lines, runCli, type CliResult } from './run-cli.js';
 import {
   API_KEY,

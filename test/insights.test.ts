@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { accountTotals } from '../src/insights/account.js';
-import { checkThresholds, type Figure } from '../src/insights/alerts.js';
-import { dailySeries, monthToDateFromRows, trendOf } from '../src/insights/breakdown.js';
-import { explainGap } from '../src/insights/discrepancy.js';
+import { accountTotals } from '../src/model/account.js';
+import { checkThresholds, type Figure } from '../src/model/alerts.js';
+import { dailySeries, monthToDateFromRows, trendOf } from '../src/model/breakdown.js';
+import { explainGap } from '../src/model/discrepancy.js';
 import { alertSentence, gapNote, gapSentence } from '../src/render/sentences.js';
-import { capRunway, creditsRunway } from '../src/insights/runway.js';
-import { describeUtcDayEnd, nextReset, nextUtcMidnight } from '../src/insights/utc-clock.js';
+import { capRunway, creditsRunway } from '../src/model/runway.js';
+import { describeUtcDayEnd, nextReset, nextUtcMidnight } from '../src/base/time.js';
+import { zoneOffset } from './run-cli.js';
 import { fitTable, sparkline } from '../src/render/table.js';
-import { CliError } from '../src/errors.js';
+import { CliError } from '../src/base/errors.js';
 
 const now = new Date('2026-03-10T15:00:00Z'); // a Tuesday
 
@@ -94,9 +95,9 @@ describe('UTC clock', () => {
   });
   test("end of the UTC day in the reader's zone", () => {
     expect(nextUtcMidnight(now).toISOString()).toBe('2026-03-11T00:00:00.000Z');
-    expect(describeUtcDayEnd(now, 'UTC')).toBe('00:00 UTC (in 9 h 0 min)');
-    expect(describeUtcDayEnd(now, 'Europe/Berlin')).toBe('01:00 UTC+1 (in 9 h 0 min)');
-    expect(describeUtcDayEnd(new Date('2026-03-10T23:59:30Z'), 'America/New_York')).toBe('20:00 UTC-4 (in 1 min)');
+    expect(describeUtcDayEnd(now, zoneOffset('UTC'))).toBe('00:00 UTC (in 9 h 0 min)');
+    expect(describeUtcDayEnd(now, zoneOffset('Europe/Berlin'))).toBe('01:00 UTC+1 (in 9 h 0 min)');
+    expect(describeUtcDayEnd(new Date('2026-03-10T23:59:30Z'), zoneOffset('America/New_York'))).toBe('20:00 UTC-4 (in 1 min)');
   });
 });
 
@@ -205,7 +206,7 @@ describe('table and sparkline', () => {
   });
 });
 
-describe('end of the UTC day in the local zone (no Intl)', () => {
+describe("end of the UTC day on the process's own clock (the entry's io.utcOffset, no Intl)", () => {
   const saved = process.env.TZ;
   afterEach(() => {
     if (saved === undefined) delete process.env.TZ;
@@ -218,6 +219,6 @@ describe('end of the UTC day in the local zone (no Intl)', () => {
     ['America/Los_Angeles', '17:00 UTC-7 (in 9 h 0 min)'],
   ])('TZ=%s', (zone, expected) => {
     process.env.TZ = zone;
-    expect(describeUtcDayEnd(now)).toBe(expected);
+    expect(describeUtcDayEnd(now, (at) => -at.getTimezoneOffset())).toBe(expected);
   });
 });

@@ -1,8 +1,8 @@
 // JSON carries figures, not float noise: money to 1e-9, ratios to four decimals.
 import { describe, expect, test } from 'vitest';
 import type { ActivityRow, KeyData } from '../src/api/schemas.js';
-import { money, ratio, toJsonDocument } from '../src/contract.js';
-import { buildReport } from '../src/report.js';
+import { money, ratio, toJsonDocument } from '../src/render/json-contract.js';
+import { buildReport } from '../src/model/report.js';
 import { runCli } from './run-cli.js';
 import { API_KEY, MGMT_KEY, startStandIn } from './server.js';
 

@@ -1,12 +1,12 @@
 import { Chalk } from 'chalk';
 import { describe, expect, test } from 'vitest';
 import type { ActivityRow, KeyData, KeyListItem } from '../src/api/schemas.js';
-import { demoResponses } from '../src/demo/responses.js';
-import { CliError } from '../src/errors.js';
-import { toJsonDocument } from '../src/contract.js';
+import { demoResponses } from '../src/sources/demo.js';
+import { CliError } from '../src/base/errors.js';
+import { toJsonDocument } from '../src/render/json-contract.js';
 import { fitLines } from '../src/render/table.js';
 import { renderText, type TextOptions } from '../src/render/text.js';
-import { buildReport, type Outcome, type ReportOptions, type Responses } from '../src/report.js';
+import { buildReport, type Outcome, type ReportOptions, type Responses } from '../src/model/report.js';
 
 const plain = new Chalk({ level: 0 });
 const now = new Date('2026-03-10T15:00:00Z');
@@ -56,7 +56,7 @@ function responses(overrides: Partial<Responses> = {}): Responses {
 
 function text(r: Responses, textOptions: Partial<TextOptions> = {}, reportOptions: Partial<ReportOptions> = {}): string {
   const report = buildReport(r, { days: 7, now, demo: false, configWarnings: [], ...reportOptions });
-  return renderText(report, { top: 8, chalk: plain, timeZone: 'UTC', ...textOptions });
+  return renderText(report, { top: 8, chalk: plain, utcOffset: () => 0, ...textOptions });
 }
 
 describe('renderText', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { ActivityRow, KeyData } from '../src/api/schemas.js';
-import { CliError } from '../src/errors.js';
-import { aggregateModels, buildReport, displayNames, type Responses } from '../src/report.js';
+import { CliError } from '../src/base/errors.js';
+import { aggregateModels, buildReport, displayNames, type Responses } from '../src/model/report.js';
 
 function row(date: string, model: string, usage: number, extra: Partial<ActivityRow> = {}): ActivityRow {
   return { date, model, usage, requests: 1, byok_usage_inference: 0, prompt_tokens: 10, completion_tokens: 5, reasoning_tokens: 2, ...extra };

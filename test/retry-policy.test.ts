@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { backoffMs, decideRetry, MAX_ATTEMPTS, MAX_RETRY_WAIT_MS, requestedWaitMs } from '../src/retry-policy.js';
+import { backoffMs, decideRetry, MAX_ATTEMPTS, MAX_RETRY_WAIT_MS, requestedWaitMs } from '../src/api/retry-policy.js';
 
 const now = Date.parse('2026-11-25T10:00:00Z');
 const far = now + 60_000;

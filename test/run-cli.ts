@@ -58,6 +58,33 @@ function sandboxEnv(sandbox: Sandbox, extra: Record<string, string> | undefined)
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: sandbox.home, XDG_CONFIG_HOME: sandbox.xdgConfigHome, ...extra };
 }
 
+/**
+ * Minutes a named zone is ahead of UTC at a moment, read through Intl: the in-process stand-in for
+ * the process's own zone, which a real run takes from TZ. No zone, or a name Intl does not know: UTC.
+ */
+export function zoneOffset(timeZone: string | undefined): (at: Date) => number {
+  if (!timeZone) return () => 0;
+  return (at) => {
+    let parts: Intl.DateTimeFormatPart[];
+    try {
+      parts = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+      }).formatToParts(at);
+    } catch {
+      return 0;
+    }
+    const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+    const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'));
+    return Math.round((wall - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000);
+  };
+}
+
 /** chalk's rule for FORCE_COLOR, for runs whose stdout is no terminal. */
 function forcedColorLevel(value: string | undefined): number {
   if (value === undefined || value === 'false' || value === '0') return 0;
@@ -97,10 +124,13 @@ export async function runCli(args: string[], opts: RunOptions = {}): Promise<Cli
       env,
       cwd: sandbox.cwd,
       now: opts.frozenClock && Number.isFinite(target) ? () => target : () => Date.now() + offset,
+      timer: () => performance.now(),
+      home: sandbox.home,
+      utcOffset: zoneOffset(env.TZ),
       isTTY: opts.terminal !== undefined,
       columns: opts.terminal?.columns,
       signal: controller.signal,
-      colorLevel: forcedColorLevel(env.FORCE_COLOR),
+      colorLevel: () => Promise.resolve(forcedColorLevel(env.FORCE_COLOR)),
       uid: process.getuid?.(),
     });
     return { code, signal: null, stdout, stderr, ms: performance.now() - t0, timedOut };

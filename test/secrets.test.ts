@@ -1,7 +1,7 @@
 // Keys never come out: not in errors, warnings, debug lines or the report, even when a server
 // or proxy echoes them back in bodies, messages or headers.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createRedactor } from '../src/redact.js';
+import { createRedactor } from '../src/safety/redact.js';
 import { runCli } from './run-cli.js';
 import { API_KEY, MGMT_KEY, secretOf, startStandIn, type Fault, type FaultPath, type StandIn } from './server.js';
 

@@ -3,7 +3,7 @@
 import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { statusBarOptions } from '../src/status-bar.js';
+import { readStatusBarOptions as statusBarOptions } from '../src/base/options.js';
 import { makeSandbox, ROOT, runCli, type Sandbox } from './run-cli.js';
 import { API_KEY, MGMT_KEY, startStandIn, type StandIn } from './server.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { activitySchema, creditsSchema, keySchema } from '../src/api/schemas.js';
-import { parseBody } from '../src/api/validate.js';
-import { CliError } from '../src/errors.js';
+import { parseBody } from '../src/api/parse-body.js';
+import { CliError } from '../src/base/errors.js';
 
 const validKey = { data: { label: 'x', usage: 1, usage_daily: 0.1, usage_weekly: 0.5, usage_monthly: 0.9 } };
 

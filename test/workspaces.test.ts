@@ -15,7 +15,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { JsonDocument, JsonKeysDocument } from '../src/contract.js';
+import type { JsonDocument, JsonKeysDocument } from '../src/render/json-contract.js';
 import { expectCleanRun, lines, makeSandbox, runCli, type CliResult, type Sandbox } from './run-cli.js';
 import {
   API_KEY,

@@ -15,10 +15,10 @@ import {
   union,
   type output,
 } from 'zod/mini';
-import { CliError, FAILURE_KINDS, type Failure } from '../errors.js';
-import type { HttpClient, HttpResponse } from '../http.js';
-import { expectOk, type NamedKey } from './client.js';
-import { parseBody } from './validate.js';
+import { CliError, FAILURE_KINDS, type Failure } from '../base/errors.js';
+import type { HttpClient, HttpResponse } from './http.js';
+import { expectOk, type NamedKey } from './endpoints.js';
+import { parseBody } from './parse-body.js';
 
 /*
  * OpenRouter's analytics API (management key; see shared/openrouter-api.md, "Analytics API"):

@@ -1,5 +1,5 @@
 import { array, boolean, int, looseObject, nonnegative, nullable, number, optional, refine, string, type output } from 'zod/mini';
-import { leadingCalendarDate } from '../calendar.js';
+import { leadingCalendarDate } from '../base/time.js';
 
 /*
  * Shapes of OpenRouter's answers (see shared/openrouter-api.md). A field a printed figure needs is
@@ -100,3 +100,8 @@ export type KeyListItem = output<typeof keyListItemSchema>;
 export type KeyData = output<typeof keySchema>['data'];
 export type CreditsData = output<typeof creditsSchema>['data'];
 export type ActivityRow = output<typeof activityRowSchema>;
+
+/** The name a person gave it; its slug or id when it has none. */
+export function workspaceName(workspace: Pick<Workspace, 'id' | 'name' | 'slug'>): string {
+  return workspace.name?.trim() || workspace.slug?.trim() || workspace.id;
+}

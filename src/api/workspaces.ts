@@ -1,8 +1,51 @@
-import { CliError } from '../errors.js';
-import type { HttpClient } from '../http.js';
-import { findWorkspace, type WorkspacesAnswer } from '../insights/workspaces.js';
-import { MAX_PAGES, fetchKeyList, getBody, type NamedKey } from './client.js';
-import type { KeyListItem, Workspace } from './schemas.js';
+import { CliError } from '../base/errors.js';
+import type { HttpClient } from './http.js';
+import { sanitize } from '../safety/sanitize.js';
+import { MAX_PAGES, fetchKeyList, getBody, type NamedKey } from './endpoints.js';
+import { workspaceName, type KeyListItem, type Workspace } from './schemas.js';
+
+/** What /workspaces said: the list, or that the account has no such endpoint (HTTP 403 or 404). */
+export interface WorkspacesAnswer {
+  /** False for accounts without /workspaces: every key is then in the default workspace. */
+  supported: boolean;
+  /** The HTTP status of the refusal, when not supported. */
+  status?: number | undefined;
+  workspaces: Workspace[];
+}
+
+export type WorkspaceMatch = { status: 'ok'; workspace: Workspace } | { status: 'unknown' | 'ambiguous'; message: string };
+
+/**
+ * `--workspace` names a workspace by id, slug or name (slug and name case-insensitively), in that
+ * order of precedence: an id or slug is unique, a name need not be.
+ */
+export function findWorkspace(workspaces: readonly Workspace[], wanted: string): WorkspaceMatch {
+  const query = wanted.trim();
+  const lower = query.toLowerCase();
+  const byId = workspaces.find((w) => w.id === query);
+  if (byId) return { status: 'ok', workspace: byId };
+  const bySlug = workspaces.filter((w) => w.slug?.toLowerCase() === lower);
+  if (bySlug.length === 1) return { status: 'ok', workspace: bySlug[0]! };
+  const byName = workspaces.filter((w) => w.name?.trim().toLowerCase() === lower);
+  if (byName.length === 1) return { status: 'ok', workspace: byName[0]! };
+  const shown = sanitize(query, 80);
+  if (byName.length > 1) {
+    return { status: 'ambiguous', message: `--workspace "${shown}" names ${byName.length} workspaces; give its slug or id: ${describeWorkspaces(byName)}` };
+  }
+  const known = workspaces.length > 0 ? `known: ${describeWorkspaces(workspaces)}` : 'the account lists none';
+  return { status: 'unknown', message: `--workspace "${shown}" is not a workspace of this account; ${known}` };
+}
+
+/** `Research (slug research, id …)` for each, for a message that lets the reader pick. */
+function describeWorkspaces(workspaces: readonly Workspace[]): string {
+  return workspaces
+    .map((w) => {
+      const name = sanitize(workspaceName(w), 80);
+      const slug = w.slug && w.slug !== name ? `slug ${sanitize(w.slug, 80)}, ` : '';
+      return `${name} (${slug}id ${sanitize(w.id, 80)})`;
+    })
+    .join('; ');
+}
 
 /**
  * The account's keys across its workspaces. Since workspaces, `/keys` without `workspace_id` lists

@@ -1,10 +1,14 @@
-import { CliError, ExitCode } from '../errors.js';
-import type { Io } from '../io.js';
-import { DEFAULT_WATCH_SECONDS, type CliOptions } from '../options.js';
-import { sanitize } from '../sanitize.js';
+import { CliError, ExitCode } from '../base/errors.js';
+import type { Io } from '../base/io.js';
+import { DEFAULT_WATCH_SECONDS, type CliOptions } from '../base/options.js';
+import { sanitize } from '../safety/sanitize.js';
+import { Chalk } from 'chalk';
+import { clockTime } from '../base/time.js';
 import { renderReport } from '../render/index.js';
-import { answerSource, reportFrom } from './answers.js';
-import { outputFor, redactedModel, warningLine } from './output.js';
+import { warningLine } from '../render/warning-line.js';
+import { answerSource } from '../sources/report-answers.js';
+import { outputFor, redactedModel } from './output.js';
+import { reportFrom } from './report.js';
 
 /**
  * The alternate screen, as full-screen programs (less, htop) use it: the dashboard never mixes with
@@ -20,11 +24,11 @@ const REDRAW = '\u001b[H\u001b[2J';
  * screen, marked stale, rather than blanking a dashboard over one network hiccup.
  */
 export async function runWatch(options: CliOptions, io: Io): Promise<number> {
-  const output = outputFor(options, io);
+  const output = await outputFor(options, io);
   if (output.format !== 'text') throw new CliError('usage', '--watch draws the text report; it cannot be combined with --json or --format');
   if (!io.isTTY) throw new CliError('usage', '--watch redraws a terminal; stdout is not one (drop --watch, or use --cache in a loop)');
   const seconds = options.watch === true || options.watch === undefined ? DEFAULT_WATCH_SECONDS : options.watch;
-  const { chalk } = output;
+  const chalk = new Chalk({ level: output.colorLevel });
   const source = answerSource(options, io);
   let lastGood: { text: string; at: Date } | undefined;
 
@@ -44,15 +48,16 @@ export async function runWatch(options: CliOptions, io: Io): Promise<number> {
       let status: string;
       try {
         const report = redactedModel(reportFrom(await source.fetch(io.signal), options, io).report, io);
-        lastGood = { text: renderReport(report, output, options), at: new Date(io.now()) };
+        const text = await renderReport(report, output, options);
+        lastGood = { text, at: new Date(io.now()) };
         const warnings = report.warnings.map((w) => chalk.yellow(warningLine(w).trimEnd()));
-        status = [...warnings, chalk.dim(`Refreshed ${clock(lastGood.at)}; next in ${seconds} s. Ctrl-C to stop.`)].join('\n');
+        status = [...warnings, chalk.dim(`Refreshed ${clock(lastGood.at, io)}; next in ${seconds} s. Ctrl-C to stop.`)].join('\n');
       } catch (error) {
         if (io.signal?.aborted) break;
         if (!(error instanceof CliError)) throw error;
         status = chalk.yellow(
-          `Refresh failed at ${clock(new Date(io.now()))}: ${sanitize(error.message)}` +
-            (lastGood ? `\nShowing figures from ${clock(lastGood.at)} (stale). ` : '\n') +
+          `Refresh failed at ${clock(new Date(io.now()), io)}: ${sanitize(error.message)}` +
+            (lastGood ? `\nShowing figures from ${clock(lastGood.at, io)} (stale). ` : '\n') +
             `Retrying in ${seconds} s. Ctrl-C to stop.`,
         );
       }
@@ -62,8 +67,8 @@ export async function runWatch(options: CliOptions, io: Io): Promise<number> {
   }
 }
 
-function clock(date: Date): string {
-  return date.toLocaleTimeString('en-GB', { hour12: false });
+function clock(date: Date, io: Io): string {
+  return clockTime(date, io.utcOffset);
 }
 
 function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -1,9 +1,9 @@
-import { money, ratio } from '../contract.js';
-import { cleanSum } from '../format.js';
-import type { GroupBy } from '../options.js';
-import type { KeysReport } from '../keys-report.js';
-import type { Report } from '../report.js';
-import { csvCell } from '../sanitize.js';
+import { money, ratio } from './json-contract.js';
+import { cleanSum } from '../base/money.js';
+import type { GroupBy } from '../base/options.js';
+import type { KeysReport } from '../model/keys-report.js';
+import type { Report } from '../model/report.js';
+import { csvCell } from '../safety/sanitize.js';
 import { moreLabel } from './sentences.js';
 
 /**

@@ -1,6 +1,6 @@
-import { toJsonDocument, toJsonKeysDocument } from '../contract.js';
-import type { KeysReport } from '../keys-report.js';
-import type { Report } from '../report.js';
+import { toJsonDocument, toJsonKeysDocument } from './json-contract.js';
+import type { KeysReport } from '../model/keys-report.js';
+import type { Report } from '../model/report.js';
 
 /**
  * JSON.stringify escapes C0 controls but writes C1 controls (0x9b acts as CSI), bidi controls and

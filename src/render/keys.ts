@@ -1,8 +1,8 @@
 import type { ChalkInstance } from 'chalk';
-import { formatUsd } from '../format.js';
-import type { KeyRow, KeysReport } from '../keys-report.js';
-import type { Totals } from '../report.js';
-import { sanitize } from '../sanitize.js';
+import { formatUsd } from '../base/money.js';
+import type { KeyRow, KeysReport } from '../model/keys-report.js';
+import type { Totals } from '../model/report.js';
+import { sanitize } from '../safety/sanitize.js';
 import { droppedNote, fitLines, fitTable } from './table.js';
 
 interface Line {

@@ -1,9 +1,9 @@
-import type { GroupBy } from '../options.js';
-import { formatCount, formatUsd } from '../format.js';
+import type { GroupBy } from '../base/options.js';
+import { formatCount, formatUsd } from '../base/money.js';
 import { expirySentence, freeModelsSentence, gapSentence, moreLabel } from './sentences.js';
-import type { KeysReport } from '../keys-report.js';
-import { displayNames, type Report } from '../report.js';
-import { markdownText as md } from '../sanitize.js';
+import type { KeysReport } from '../model/keys-report.js';
+import { displayNames, type Report } from '../model/report.js';
+import { markdownText as md } from '../safety/sanitize.js';
 
 /*
  * Every string from outside (names, labels, how a cap resets) passes through `md` where it is

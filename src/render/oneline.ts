@@ -1,6 +1,6 @@
-import { formatUsd } from '../format.js';
-import type { KeysReport } from '../keys-report.js';
-import { primaryTotals, type Report } from '../report.js';
+import { formatUsd } from '../base/money.js';
+import type { KeysReport } from '../model/keys-report.js';
+import { primaryTotals, type Report } from '../model/report.js';
 
 /**
  * One short line for status bars and prompts, e.g. `OR acct $1.28 today · $7.68 left`: whose today it

@@ -1,10 +1,11 @@
-import type { GroupBy } from '../options.js';
-import { formatCount, formatUsd } from '../format.js';
-import type { Alert } from '../insights/alerts.js';
-import type { AccountTotals } from '../insights/account.js';
-import type { Discrepancy } from '../insights/discrepancy.js';
-import { sanitize } from '../sanitize.js';
-import type { Report } from '../report.js';
+import type { GroupBy } from '../base/options.js';
+import { HALF_CENT, formatCount, formatUsd } from '../base/money.js';
+import { DAY_MS } from '../base/time.js';
+import type { Alert } from '../model/alerts.js';
+import type { AccountTotals } from '../model/account.js';
+import type { Discrepancy } from '../model/discrepancy.js';
+import { sanitize } from '../safety/sanitize.js';
+import type { Report } from '../model/report.js';
 
 /** The model holds figures; the words about them live here, shared by every format that prints them. */
 
@@ -21,8 +22,6 @@ export function alertSentence(alert: Alert): string {
   return `alert: ${what} (${alert.scope}) ${formatUsd(alert.actual)} is ${relation} --${alert.threshold} ${formatUsd(alert.limit)} by ${formatUsd(alert.by)}`;
 }
 
-const CENT = 0.005;
-
 /**
  * Why the live Month total and /activity's completed days of the same month differ, in dollars, so
  * nobody has to guess: today's spend is live at once but reaches /activity after UTC midnight, and
@@ -31,9 +30,9 @@ const CENT = 0.005;
  */
 export function gapSentence(gap: Discrepancy): string {
   const parts: string[] = [];
-  if (gap.today >= CENT) parts.push(`today's ${formatUsd(gap.today)} reaches /activity after UTC midnight`);
-  if (gap.otherKeys !== null && gap.otherKeys >= CENT) parts.push(`${formatUsd(gap.otherKeys)} in /activity is other keys' spend`);
-  if (Math.abs(gap.unexplained) >= CENT) {
+  if (gap.today >= HALF_CENT) parts.push(`today's ${formatUsd(gap.today)} reaches /activity after UTC midnight`);
+  if (gap.otherKeys !== null && gap.otherKeys >= HALF_CENT) parts.push(`${formatUsd(gap.otherKeys)} in /activity is other keys' spend`);
+  if (Math.abs(gap.unexplained) >= HALF_CENT) {
     parts.push(
       gap.unexplained > 0
         ? `${formatUsd(gap.unexplained)} of the live month is not in /activity (unexplained)`
@@ -50,7 +49,7 @@ export function gapSentence(gap: Discrepancy): string {
 
 /** The one line the short report keeps of the gap: only when part of it is unexplained, for then a figure may be wrong. */
 export function gapNote(gap: Discrepancy): string | undefined {
-  if (Math.abs(gap.unexplained) < CENT) return undefined;
+  if (Math.abs(gap.unexplained) < HALF_CENT) return undefined;
   return gap.unexplained > 0
     ? `Note: the live month is ${formatUsd(gap.unexplained)} above /activity, unexplained (--explain)`
     : `Note: /activity has ${formatUsd(-gap.unexplained)} more this month than the live total (--explain)`;
@@ -72,7 +71,6 @@ export function moreLabel(count: number, by: GroupBy): string {
   return `${count} more ${GROUP_NOUNS[by][count === 1 ? 0 : 1]}`;
 }
 
-const DAY_MS = 86_400_000;
 /** A key that expires within this long is worth a line. */
 export const EXPIRY_NOTICE_DAYS = 7;
 

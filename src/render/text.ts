@@ -1,12 +1,12 @@
-import type { GroupBy } from '../options.js';
+import type { GroupBy } from '../base/options.js';
 import type { ChalkInstance } from 'chalk';
-import { formatCount, formatUsd } from '../format.js';
+import { formatCount, formatUsd } from '../base/money.js';
 import { crossCheckSentence, expirySentence, freeModelsSentence, gapNote, gapSentence, moreLabel } from './sentences.js';
-import type { Totals as GroupTotals } from '../insights/breakdown.js';
-import type { Runway } from '../insights/runway.js';
-import { describeUtcDayEnd } from '../insights/utc-clock.js';
-import { displayNames, type AccountSection, type Report, type ReportBreakdown } from '../report.js';
-import { sanitize } from '../sanitize.js';
+import type { Totals as GroupTotals } from '../model/breakdown.js';
+import type { Runway } from '../model/runway.js';
+import { describeUtcDayEnd, type UtcOffset } from '../base/time.js';
+import { displayNames, type AccountSection, type Report, type ReportBreakdown } from '../model/report.js';
+import { sanitize } from '../safety/sanitize.js';
 import { droppedNote, fitLines, fitTable, sparkline, type Column } from './table.js';
 
 export interface TextOptions {
@@ -21,8 +21,8 @@ export interface TextOptions {
   fullNames?: boolean;
   /** Terminal width: no line is wider. Undefined: no limit (the CLI always gives one, 80 when unknown). */
   width?: number | undefined;
-  /** For tests: the zone the UTC day end is shown in; default the reader's own. */
-  timeZone?: string | undefined;
+  /** The reader's clock, for when the UTC day ends; UTC when not given. */
+  utcOffset?: UtcOffset | undefined;
   /** The fine print too: the scope of each figure, the UTC reset, how account totals are made, the month gap. */
   explain?: boolean | undefined;
 }
@@ -65,7 +65,7 @@ export function renderText(report: Report, options: TextOptions): string {
         report.discrepancy && gapSentence(report.discrepancy),
         scopeNote(report),
         accountNote(report),
-        `All days are UTC; today ends at ${describeUtcDayEnd(new Date(report.fetchedAt), options.timeZone)}.`,
+        `All days are UTC; today ends at ${describeUtcDayEnd(new Date(report.fetchedAt), options.utcOffset ?? (() => 0))}.`,
       ]
     : [];
   if (explain) lines.push('');
