@@ -15,10 +15,10 @@ import {
   union,
   type output,
 } from 'zod/mini';
-import { CliError, FAILURE_KINDS, type Failure } from '../base/errors.js';
-import type { HttpClient, HttpResponse } from './http.js';
+import { CliError, FAILURE_KINDS, plainFailure, type Failure } from '../base/errors.js';
+import type { HttpClient } from './http.js';
 import { expectOk, type NamedKey } from './endpoints.js';
-import { parseBody } from './parse-body.js';
+import { contentType, describeValue, parseBody } from './parse-body.js';
 
 /*
  * OpenRouter's analytics API (management key; see shared/openrouter-api.md, "Analytics API"):
@@ -173,15 +173,15 @@ export function normalizeRow(raw: Record<string, unknown>, index: number, query:
     } else if (typeof value === 'string' && NUMERIC.test(value)) {
       n = Number(value);
     } else {
-      n = invalid(metric, `should be a number or a numeric string, got ${describe(value)}`);
+      n = invalid(metric, `should be a number or a numeric string, got ${describeValue(value)}`);
     }
-    if (!Number.isFinite(n)) invalid(metric, `is not a finite number (${describe(value)})`);
+    if (!Number.isFinite(n)) invalid(metric, `is not a finite number (${describeValue(value)})`);
     if (n < 0) invalid(metric, `should not be negative, got ${n}`);
     row[FIELD_OF[metric]] = n;
   }
   for (const dimension of query.dimensions) {
     const value = raw[dimension];
-    if (value !== null && value !== undefined && typeof value !== 'string') invalid(dimension, `should be a string or null, got ${describe(value)}`);
+    if (value !== null && value !== undefined && typeof value !== 'string') invalid(dimension, `should be a string or null, got ${describeValue(value)}`);
     row.dims[dimension] = typeof value === 'string' && value.trim() !== '' ? value : null;
   }
   if (query.granularity) {
@@ -190,7 +190,7 @@ export function normalizeRow(raw: Record<string, unknown>, index: number, query:
     const value = raw[field];
     const time = typeof value === 'string' ? bucketInstant(value) : undefined;
     if (time === undefined) {
-      invalid(field, value === undefined ? `is missing (the ${query.granularity} bucket)` : `is not a date-time, got ${describe(value)}`);
+      invalid(field, value === undefined ? `is missing (the ${query.granularity} bucket)` : `is not a date-time, got ${describeValue(value)}`);
     }
     row.time = time;
   }
@@ -205,19 +205,6 @@ function bucketInstant(value: string): string | undefined {
   if (match[4] === undefined) text += 'Z';
   const t = Date.parse(text);
   return Number.isNaN(t) ? undefined : new Date(t).toISOString();
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return value.length > 24 ? 'a string' : `the string ${JSON.stringify(value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return typeof value === 'object' ? 'an object' : typeof value;
-}
-
-function contentType(response: HttpResponse): string | undefined {
-  const value = response.headers['content-type'];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** The metrics and dimensions a report needs that `meta` does not list, in the order asked. */
@@ -332,13 +319,13 @@ export async function fetchAnalytics(http: HttpClient, key: NamedKey, plan: Anal
   ]);
   const [metaResult, askedResult] = await Promise.allSettled([meta, asked]);
   const metaError = metaResult.status === 'rejected' ? asFailure(metaResult.reason) : undefined;
-  if (metaError && isUnavailable(metaError)) return { status: 'unavailable', error: plain(metaError) };
+  if (metaError && isUnavailable(metaError)) return { status: 'unavailable', error: plainFailure(metaError) };
   if (askedResult.status === 'fulfilled') {
     const [models, series, account, groups] = askedResult.value;
     return { status: 'ok', value: { plan, models, series, account, groups } };
   }
   const error = asFailure(askedResult.reason);
-  if (isUnavailable(error)) return { status: 'unavailable', error: plain(error) };
+  if (isUnavailable(error)) return { status: 'unavailable', error: plainFailure(error) };
   if (error.kind === 'invalid-response' || error.kind === 'aborted') throw askedResult.reason;
   // A refused query is explained by discovery when it lists less than a report needs.
   if (metaResult.status === 'fulfilled') {
@@ -357,17 +344,6 @@ function lacking(missing: readonly string[]): CliError {
       endpoint: '/analytics/meta',
     },
   );
-}
-
-/** A failure as plain data (an Error's message and exitCode do not survive JSON), for the cache. */
-function plain(error: Failure): Failure {
-  return {
-    kind: error.kind,
-    message: error.message,
-    ...(error.endpoint === undefined ? {} : { endpoint: error.endpoint }),
-    ...(error.status === undefined ? {} : { status: error.status }),
-    exitCode: error.exitCode,
-  };
 }
 
 function asFailure(reason: unknown): Failure {

@@ -4,7 +4,7 @@ import type { HttpClient, HttpResponse } from './http.js';
 import { sanitize } from '../safety/sanitize.js';
 import * as schemas from './schemas.js';
 import type { ActivityRow, CreditsData, KeyData, KeyListItem } from './schemas.js';
-import { parseBody } from './parse-body.js';
+import { contentType, parseBody } from './parse-body.js';
 
 /** Names the environment variable a key came from, so messages can say which one to fix. */
 export interface NamedKey {
@@ -127,11 +127,6 @@ export async function fetchKeyList(http: HttpClient, key: NamedKey, query: KeyLi
     if (items.length < KEYS_PAGE_SIZE) return all;
   }
   throw new CliError('invalid-response', `/keys: invalid response: still more keys after ${MAX_PAGES} pages`, { endpoint: '/keys' });
-}
-
-function contentType(response: HttpResponse): string | undefined {
-  const value = response.headers['content-type'];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 export function expectOk(endpoint: string, response: HttpResponse, key: NamedKey): string {

@@ -1,3 +1,4 @@
+import type { HttpResponse } from './http.js';
 import type { ZodMiniType } from 'zod/mini';
 import { CliError } from '../base/errors.js';
 
@@ -62,11 +63,18 @@ function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
-function describeValue(value: unknown): string {
+/** A value as an error message names it: `null`, `an array`, `the string "x"`, `42`. */
+export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return value.length > 24 ? 'a string' : `the string ${JSON.stringify(value)}`;
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return typeof value;
+}
+
+/** The answer's Content-Type, as one value. */
+export function contentType(response: HttpResponse): string | undefined {
+  const value = response.headers['content-type'];
+  return Array.isArray(value) ? value[0] : value;
 }

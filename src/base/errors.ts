@@ -83,3 +83,14 @@ export function toCliError(value: unknown): CliError {
   const message = value instanceof Error ? value.message : String(value);
   return new CliError('internal', `internal error: ${message}`);
 }
+
+/** A failure as plain data (an Error's message and exitCode do not survive JSON), for the cache and the report. */
+export function plainFailure(error: Failure): Failure {
+  return {
+    kind: error.kind,
+    message: error.message,
+    ...(error.endpoint === undefined ? {} : { endpoint: error.endpoint }),
+    ...(error.status === undefined ? {} : { status: error.status }),
+    exitCode: error.exitCode,
+  };
+}

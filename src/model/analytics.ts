@@ -5,6 +5,7 @@ import {
   bucketsOf,
   empty,
   finish,
+  sumGroups,
   monthOf,
   trendOf,
   weekOf,
@@ -23,30 +24,19 @@ import {
 const ENDPOINT = '/analytics/query';
 const UNKNOWN = 'unknown';
 
-function add(into: Accumulator, row: AnalyticsRow): void {
-  into.usage += row.credits;
-  into.byokUsage += row.byok;
-  into.requests += row.requests;
-  into.promptTokens += row.promptTokens;
-  into.completionTokens += row.completionTokens;
-  into.reasoningTokens += row.reasoningTokens;
-}
+/** What an analytics row adds to its group. */
+const analyticsAmounts = (row: AnalyticsRow): Accumulator => ({
+  usage: row.credits,
+  byokUsage: row.byok,
+  requests: row.requests,
+  promptTokens: row.promptTokens,
+  completionTokens: row.completionTokens,
+  reasoningTokens: row.reasoningTokens,
+});
 
-/** Rows summed per name; highest spend first, ties by requests, then name (as /activity's groups). */
+/** Rows summed per name (see sumGroups: the same rule as /activity's groups). */
 function groupBy(rows: readonly AnalyticsRow[], nameOf: (row: AnalyticsRow) => string): [string, Totals][] {
-  const groups = new Map<string, Accumulator>();
-  for (const row of rows) {
-    const name = nameOf(row);
-    let group = groups.get(name);
-    if (!group) {
-      group = empty();
-      groups.set(name, group);
-    }
-    add(group, row);
-  }
-  return [...groups]
-    .map(([name, group]): [string, Totals] => [name, finish(name, group, ENDPOINT)])
-    .sort(([ka, a], [kb, b]) => b.usage - a.usage || b.requests - a.requests || ka.localeCompare(kb));
+  return sumGroups(rows, nameOf, analyticsAmounts, ENDPOINT);
 }
 
 const dim = (row: AnalyticsRow, name: string): string => row.dims[name] ?? UNKNOWN;

@@ -52,29 +52,56 @@ export type Accumulator = Omit<Totals, 'usdPerMillionTokens'>;
 export const empty = (): Accumulator => ({ usage: 0, byokUsage: 0, requests: 0, promptTokens: 0, completionTokens: 0, reasoningTokens: 0 });
 
 /**
- * Sums /activity rows per group over [from, to]. /activity has a row per (day, provider endpoint),
- * so one model appears many times. Highest spend first; ties by requests, then name.
+ * Rows summed per group: `keyOf` names a row's group (undefined leaves the row out), `amounts` reads
+ * what it adds. Highest spend first; ties by requests, then name. One rule for every source's rows.
  */
-export function groupRows(rows: readonly ActivityRow[], from: string, to: string, keyOf: (row: ActivityRow) => string): [string, Totals][] {
+export function sumGroups<R>(
+  rows: readonly R[],
+  keyOf: (row: R) => string | undefined,
+  amounts: (row: R) => Accumulator,
+  endpoint = '/activity',
+): [string, Totals][] {
   const groups = new Map<string, Accumulator>();
   for (const row of rows) {
-    const day = row.date.slice(0, 10);
-    if (day < from || day > to) continue;
     const key = keyOf(row);
-    let group = groups.get(key);
-    if (!group) {
-      group = empty();
-      groups.set(key, group);
-    }
-    group.usage += row.usage;
-    group.byokUsage += row.byok_usage_inference ?? 0;
-    group.requests += row.requests;
-    group.promptTokens += row.prompt_tokens ?? 0;
-    group.completionTokens += row.completion_tokens ?? 0;
-    group.reasoningTokens += row.reasoning_tokens ?? 0;
+    if (key === undefined) continue;
+    const group = groups.get(key) ?? empty();
+    groups.set(key, group);
+    const add = amounts(row);
+    group.usage += add.usage;
+    group.byokUsage += add.byokUsage;
+    group.requests += add.requests;
+    group.promptTokens += add.promptTokens;
+    group.completionTokens += add.completionTokens;
+    group.reasoningTokens += add.reasoningTokens;
   }
-  const out: [string, Totals][] = [...groups].map(([key, group]) => [key, finish(key, group)]);
+  const out: [string, Totals][] = [...groups].map(([key, group]) => [key, finish(key, group, endpoint)]);
   return out.sort(([ka, a], [kb, b]) => b.usage - a.usage || b.requests - a.requests || ka.localeCompare(kb));
+}
+
+/** What an /activity row adds to its group. */
+const activityAmounts = (row: ActivityRow): Accumulator => ({
+  usage: row.usage,
+  byokUsage: row.byok_usage_inference ?? 0,
+  requests: row.requests,
+  promptTokens: row.prompt_tokens ?? 0,
+  completionTokens: row.completion_tokens ?? 0,
+  reasoningTokens: row.reasoning_tokens ?? 0,
+});
+
+/**
+ * Sums /activity rows per group over [from, to]. /activity has a row per (day, provider endpoint),
+ * so one model appears many times.
+ */
+export function groupRows(rows: readonly ActivityRow[], from: string, to: string, keyOf: (row: ActivityRow) => string): [string, Totals][] {
+  return sumGroups(
+    rows,
+    (row) => {
+      const day = row.date.slice(0, 10);
+      return day < from || day > to ? undefined : keyOf(row);
+    },
+    activityAmounts,
+  );
 }
 
 export function finish(key: string, group: Accumulator, endpoint = '/activity'): Totals {

@@ -1,5 +1,6 @@
 import type { KeyListItem, Workspace } from '../api/schemas.js';
 import { CliError } from '../base/errors.js';
+import { byokTotals } from './account.js';
 import { cleanSum } from '../base/money.js';
 import { refById, refOf, type WorkspaceRef, type WorkspacesAnswer } from './workspaces.js';
 import type { Totals, Warning } from './report.js';
@@ -106,14 +107,13 @@ function subtotals(rows: readonly KeyRow[], workspaces: readonly Workspace[]): W
 }
 
 function toRow(item: KeyListItem, workspaces: readonly Workspace[] | undefined): KeyRow {
-  const { byok_usage: total, byok_usage_daily: today, byok_usage_weekly: week, byok_usage_monthly: month } = item;
   return {
     hash: item.hash,
     name: item.name ?? null,
     label: item.label ?? null,
     disabled: item.disabled === true,
     usage: { today: item.usage_daily, week: item.usage_weekly, month: item.usage_monthly, total: item.usage },
-    byokUsage: total == null || today == null || week == null || month == null ? null : { today, week, month, total },
+    byokUsage: byokTotals(item),
     limit: item.limit ?? null,
     limitRemaining: item.limit_remaining ?? null,
     limitReset: item.limit_reset ?? null,

@@ -1,9 +1,9 @@
 import type { Outcome, Responses, Warning } from '../api/answers.js';
 import type { KeyData, KeyListItem, Workspace } from '../api/schemas.js';
 import { addDays, nextUtcMidnight, utcDay } from '../base/time.js';
-import { CliError, type Failure } from '../base/errors.js';
+import { CliError, plainFailure, type Failure } from '../base/errors.js';
 import { HALF_CENT, cleanSum, formatUsd, nonFiniteField } from '../base/money.js';
-import { accountTotals, type AccountTotals } from './account.js';
+import { accountTotals, byokTotals, type AccountTotals } from './account.js';
 import { analyticsAccount, analyticsBreakdown, forecastOf, modelNames, type Forecast } from './analytics.js';
 import { activityWindow, type WindowRequest } from './window.js';
 import { checkThresholds, type Alert, type Figure, type Thresholds } from './alerts.js';
@@ -243,13 +243,6 @@ function allowanceOf(value: unknown): { limit: number; remaining: number } | nul
   return count(limit) && count(remaining) ? { limit, remaining } : null;
 }
 
-/** BYOK counters are optional in the API; without all four there is no honest total to give. */
-function byokTotals(key: KeyData): Totals | null {
-  const { byok_usage: total, byok_usage_daily: today, byok_usage_weekly: week, byok_usage_monthly: month } = key;
-  if (total == null || today == null || week == null || month == null) return null;
-  return { today, week, month, total };
-}
-
 /** The live totals the report leads with: the account's when /keys gave them, else this key's. */
 export function primaryTotals(report: Report): { today: number; week: number; month: number; scope: Scope } | undefined {
   if (report.account.status === 'ok') return { ...report.account.value.usage, scope: 'account' };
@@ -321,10 +314,6 @@ function forecastMissing(analytics: Responses['analytics']): Failure {
         ? new CliError('config', 'the analytics API needs a management key: set OPENROUTER_MGMT_KEY')
         : new CliError('usage', 'the analytics API, which this run did not ask (--scope key, the demo, or answers cached by an older version)');
   return why.message.startsWith('the analytics API') ? why : { ...plainFailure(why), message: `the analytics API (${why.message})` };
-}
-
-function plainFailure(error: Failure): Failure {
-  return { kind: error.kind, message: error.message, endpoint: error.endpoint, status: error.status, exitCode: error.exitCode };
 }
 
 /** The account's totals from analytics (every key, deleted ones too), the /keys sum kept beside them as a cross-check. */

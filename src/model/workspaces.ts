@@ -1,5 +1,5 @@
 import type { ActivityRow, KeyListItem, Workspace } from '../api/schemas.js';
-import { cleanSum } from '../base/money.js';
+import { accountTotals } from './account.js';
 import { groupRows, type Totals } from './breakdown.js';
 import { workspaceName } from '../api/schemas.js';
 
@@ -38,14 +38,7 @@ export function workspaceTotals(keys: readonly KeyListItem[], workspaces: readon
   for (const key of keys) if (key.workspace_id && !ids.includes(key.workspace_id)) ids.push(key.workspace_id);
   return ids.map((id) => {
     const own = keys.filter((k) => k.workspace_id === id);
-    const sum = (pick: (key: KeyListItem) => number | null | undefined): number => cleanSum(own.reduce((total, key) => total + (pick(key) ?? 0), 0));
-    return {
-      ...refById(id, workspaces),
-      keys: own.length,
-      disabledKeys: own.filter((k) => k.disabled === true).length,
-      usage: { today: sum((k) => k.usage_daily), week: sum((k) => k.usage_weekly), month: sum((k) => k.usage_monthly) },
-      byokUsage: { today: sum((k) => k.byok_usage_daily), week: sum((k) => k.byok_usage_weekly), month: sum((k) => k.byok_usage_monthly) },
-    };
+    return { ...refById(id, workspaces), ...accountTotals(own) };
   });
 }
 

@@ -4,7 +4,7 @@ import type { Fetched, LiveSettings } from './live.js';
 import { DEFAULT_BASE_URL, validateBaseUrl } from '../api/base-url.js';
 import { resolveCredentials } from './credentials.js';
 import type { Io } from '../base/io.js';
-import type { CliOptions, CommonOptions } from '../base/options.js';
+import { REPORT_DEFAULTS, type CliOptions, type CommonOptions } from '../base/options.js';
 import { CliError } from '../base/errors.js';
 
 /** Where a report's answers come from, resolved once per command: keys, base URL, cache file. */
@@ -84,7 +84,10 @@ function cachedAnswers(settings: LiveSettings, options: CliOptions, io: Io): Fet
 /** The analytics questions depend on the window and the grouping; the default ones keep the cache name they always had. */
 function windowIdentity(options: CliOptions): string[] {
   const plain =
-    options.days === 7 && options.since === undefined && options.until === undefined && ['model', 'provider', 'day', 'workspace'].includes(options.by);
+    options.days === REPORT_DEFAULTS.days &&
+    options.since === undefined &&
+    options.until === undefined &&
+    ['model', 'provider', 'day', 'workspace'].includes(options.by);
   return plain ? [] : [`days=${options.days}`, `since=${options.since ?? ''}`, `until=${options.until ?? ''}`, `by=${options.by}`];
 }
 
