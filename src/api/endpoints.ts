@@ -100,33 +100,70 @@ export interface KeyListQuery {
  * listing stops there, with a warning, rather than count the same keys again.
  */
 export async function fetchKeyList(http: HttpClient, key: NamedKey, query: KeyListQuery = {}): Promise<KeyListItem[]> {
-  const all: KeyListItem[] = [];
-  const seen = new Set<string>();
   const received = { bytes: 0 };
+  return readPages<KeyListItem>({
+    where: query.workspaceId ? `/keys?workspace_id=${query.workspaceId}` : '/keys',
+    endpoint: '/keys',
+    noun: 'keys',
+    page: async (offset) => {
+      const params: Record<string, string> = { include_disabled: 'true', offset: String(offset) };
+      if (query.workspaceId) params.workspace_id = query.workspaceId;
+      return { items: await getValid(http, '/keys', key, params, (v) => v.keyListSchema, received) };
+    },
+    idOf: (item) => item.hash,
+    keep: keptFields,
+    check: (all) => {
+      if (all.length > MAX_KEYS || received.bytes > MAX_KEY_LIST_BYTES) {
+        const what = all.length > MAX_KEYS ? `more than ${formatCount(MAX_KEYS)} keys` : `more than ${MAX_KEY_LIST_BYTES / 1024 / 1024} MiB`;
+        throw new CliError('invalid-response', `/keys: invalid response: ${what} listed; stopped reading`, { endpoint: '/keys' });
+      }
+    },
+    isLast: ({ items }) => items.length < KEYS_PAGE_SIZE,
+    warn: query.warn,
+  });
+}
+
+/**
+ * A list read page by page (`offset` counts the items received so far) until `isLast` says so. An
+ * item listed twice counts once; a page that repeats items of an earlier page means the server is not
+ * paging, so the listing stops there, with a warning, rather than count the same items again; past
+ * MAX_PAGES the answer is refused.
+ */
+export async function readPages<T>(list: {
+  /** The endpoint as messages name it (`/keys?workspace_id=…`), and as errors carry it (`/keys`). */
+  where: string;
+  endpoint: string;
+  noun: string;
+  page: (offset: number, index: number) => Promise<{ items: readonly T[]; total?: number | null | undefined }>;
+  idOf: (item: T) => string;
+  keep?: (item: T) => T;
+  /** Checked after every page, with everything kept so far: a limit's error. */
+  check?: (all: readonly T[]) => void;
+  isLast: (page: { items: readonly T[]; total?: number | null | undefined }, all: readonly T[]) => boolean;
+  warn?: ((message: string) => void) | undefined;
+}): Promise<T[]> {
+  const all: T[] = [];
+  const seen = new Set<string>();
   let offset = 0;
-  const where = query.workspaceId ? `/keys?workspace_id=${query.workspaceId}` : '/keys';
-  for (let page = 0; page < MAX_PAGES; page += 1) {
-    const params: Record<string, string> = { include_disabled: 'true', offset: String(offset) };
-    if (query.workspaceId) params.workspace_id = query.workspaceId;
-    const items = await getValid(http, '/keys', key, params, (v) => v.keyListSchema, received);
-    offset += items.length;
-    const repeats = page > 0 && items.some((item) => seen.has(item.hash));
-    for (const item of items) {
-      if (seen.has(item.hash)) continue;
-      seen.add(item.hash);
-      all.push(keptFields(item));
+  for (let index = 0; index < MAX_PAGES; index += 1) {
+    const page = await list.page(offset, index);
+    offset += page.items.length;
+    const repeats = index > 0 && page.items.some((item) => seen.has(list.idOf(item)));
+    for (const item of page.items) {
+      if (seen.has(list.idOf(item))) continue;
+      seen.add(list.idOf(item));
+      all.push(list.keep ? list.keep(item) : item);
     }
-    if (all.length > MAX_KEYS || received.bytes > MAX_KEY_LIST_BYTES) {
-      const what = all.length > MAX_KEYS ? `more than ${formatCount(MAX_KEYS)} keys` : `more than ${MAX_KEY_LIST_BYTES / 1024 / 1024} MiB`;
-      throw new CliError('invalid-response', `/keys: invalid response: ${what} listed; stopped reading`, { endpoint: '/keys' });
-    }
+    list.check?.(all);
     if (repeats) {
-      query.warn?.(`${where}: page ${page + 1} repeats keys already listed, so paging stopped there; keys after the first ${all.length} may be missing`);
+      list.warn?.(
+        `${list.where}: page ${index + 1} repeats ${list.noun} already listed, so paging stopped there; ${list.noun} after the first ${all.length} may be missing`,
+      );
       return all;
     }
-    if (items.length < KEYS_PAGE_SIZE) return all;
+    if (list.isLast(page, all)) return all;
   }
-  throw new CliError('invalid-response', `/keys: invalid response: still more keys after ${MAX_PAGES} pages`, { endpoint: '/keys' });
+  throw new CliError('invalid-response', `${list.endpoint}: invalid response: still more ${list.noun} after ${MAX_PAGES} pages`, { endpoint: list.endpoint });
 }
 
 export function expectOk(endpoint: string, response: HttpResponse, key: NamedKey): string {

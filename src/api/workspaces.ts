@@ -1,7 +1,7 @@
 import { CliError } from '../base/errors.js';
 import type { HttpClient } from './http.js';
 import { sanitize } from '../safety/sanitize.js';
-import { MAX_PAGES, fetchKeyList, getBody, type NamedKey } from './endpoints.js';
+import { fetchKeyList, getBody, readPages, type NamedKey } from './endpoints.js';
 import { workspaceName, type KeyListItem, type Workspace } from './schemas.js';
 
 /** What /workspaces said: the list, or that the account has no such endpoint (HTTP 403 or 404). */
@@ -73,38 +73,28 @@ export interface WorkspaceCache {
  * a failure.
  */
 export async function fetchWorkspaces(http: HttpClient, key: NamedKey, warn: (message: string) => void): Promise<WorkspacesAnswer> {
-  const all: Workspace[] = [];
-  const seen = new Set<string>();
-  let offset = 0;
-  for (let page = 0; page < MAX_PAGES; page += 1) {
-    let body;
-    try {
-      body = await getBody(http, '/workspaces', key, { offset: String(offset), limit: String(WORKSPACES_PAGE_SIZE) }, (v) => v.workspaceListSchema);
-    } catch (error) {
-      if (page === 0 && error instanceof CliError && (error.status === 403 || error.status === 404)) {
-        return { supported: false, status: error.status, workspaces: [] };
-      }
-      throw error;
+  let pages = 0;
+  try {
+    const workspaces = await readPages<Workspace>({
+      where: '/workspaces',
+      endpoint: '/workspaces',
+      noun: 'workspaces',
+      page: async (offset) => {
+        const body = await getBody(http, '/workspaces', key, { offset: String(offset), limit: String(WORKSPACES_PAGE_SIZE) }, (v) => v.workspaceListSchema);
+        pages += 1;
+        return { items: body.data, total: body.total_count };
+      },
+      idOf: (workspace) => workspace.id,
+      isLast: ({ items, total }, all) => items.length === 0 || (total != null ? all.length >= total : items.length < WORKSPACES_PAGE_SIZE),
+      warn,
+    });
+    return { supported: true, workspaces };
+  } catch (error) {
+    if (pages === 0 && error instanceof CliError && (error.status === 403 || error.status === 404)) {
+      return { supported: false, status: error.status, workspaces: [] };
     }
-    const items = body.data;
-    offset += items.length;
-    const repeats = page > 0 && items.some((w) => seen.has(w.id));
-    for (const workspace of items) {
-      if (seen.has(workspace.id)) continue;
-      seen.add(workspace.id);
-      all.push(workspace);
-    }
-    if (repeats) {
-      warn(`/workspaces: page ${page + 1} repeats workspaces already listed, so paging stopped there; workspaces after the first ${all.length} may be missing`);
-      break;
-    }
-    const total = body.total_count;
-    if (items.length === 0 || (total != null ? all.length >= total : items.length < WORKSPACES_PAGE_SIZE)) break;
-    if (page === MAX_PAGES - 1) {
-      throw new CliError('invalid-response', `/workspaces: invalid response: still more workspaces after ${MAX_PAGES} pages`, { endpoint: '/workspaces' });
-    }
+    throw error;
   }
-  return { supported: true, workspaces: all };
 }
 
 export interface AccountKeysOptions {

@@ -189,3 +189,47 @@ export function monthToDateFromRows(rows: readonly ActivityRow[], today: string)
   }
   return cleanSum(sum);
 }
+
+/** What --top left out, summed: the one row every format shows for it (`12 more models`). */
+export interface RestRow {
+  count: number;
+  usage: number;
+  byokUsage: number;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  reasoningTokens: number;
+  usdPerMillionTokens: number | null;
+}
+
+type Summable = {
+  usage: number;
+  requests: number;
+  byokUsage?: number | undefined;
+  promptTokens?: number | undefined;
+  completionTokens?: number | undefined;
+  reasoningTokens?: number | undefined;
+};
+
+/** The first `top` rows (all with 0), and the rest summed into one row; undefined when nothing is left out. */
+export function topAndRest<T extends Summable>(rows: readonly T[], top: number): { shown: T[]; rest: RestRow | undefined } {
+  const shown = top === 0 ? [...rows] : rows.slice(0, top);
+  const left = rows.slice(shown.length);
+  if (left.length === 0) return { shown, rest: undefined };
+  const sum = (pick: (row: T) => number | undefined) => cleanSum(left.reduce((total, row) => total + (pick(row) ?? 0), 0));
+  const usage = sum((r) => r.usage);
+  const tokens = sum((r) => r.promptTokens) + sum((r) => r.completionTokens);
+  return {
+    shown,
+    rest: {
+      count: left.length,
+      usage,
+      byokUsage: sum((r) => r.byokUsage),
+      requests: sum((r) => r.requests),
+      promptTokens: sum((r) => r.promptTokens),
+      completionTokens: sum((r) => r.completionTokens),
+      reasoningTokens: sum((r) => r.reasoningTokens),
+      usdPerMillionTokens: tokens > 0 ? cleanSum((usage / tokens) * 1e6) : null,
+    },
+  };
+}

@@ -1,5 +1,6 @@
+import type { Totals } from '../model/breakdown.js';
+import { topAndRest } from '../model/breakdown.js';
 import { money, ratio } from './json-contract.js';
-import { cleanSum } from '../base/money.js';
 import type { GroupBy } from '../base/options.js';
 import type { KeysReport } from '../model/keys-report.js';
 import type { Report } from '../model/report.js';
@@ -51,8 +52,9 @@ export function renderCsv(report: Report, by: GroupBy = 'model', top = 0): strin
       ]),
     ]);
   }
-  const items = by === 'provider' ? (b?.providers ?? []).map((p) => ({ ...p, name: p.provider })) : (b?.models ?? []).map((m) => ({ ...m, name: m.model }));
-  const shown = top === 0 ? items : items.slice(0, top);
+  const items: (Totals & { name: string })[] =
+    by === 'provider' ? (b?.providers ?? []).map((p) => ({ ...p, name: p.provider })) : (b?.models ?? []).map((m) => ({ ...m, name: m.model }));
+  const { shown, rest } = topAndRest(items, top);
   const perMillion = (value: number | null) => (value === null ? null : ratio(value));
   const rows = shown.map((i) => [
     i.name,
@@ -64,20 +66,16 @@ export function renderCsv(report: Report, by: GroupBy = 'model', top = 0): strin
     i.reasoningTokens,
     perMillion(i.usdPerMillionTokens),
   ]);
-  const rest = items.slice(shown.length);
-  if (rest.length > 0) {
-    const sum = (pick: (i: (typeof rest)[number]) => number) => cleanSum(rest.reduce((total, i) => total + pick(i), 0));
-    const usage = sum((i) => i.usage);
-    const tokens = sum((i) => i.promptTokens) + sum((i) => i.completionTokens);
+  if (rest) {
     rows.push([
-      moreLabel(rest.length, by),
-      money(usage),
-      money(sum((i) => i.byokUsage)),
-      sum((i) => i.requests),
-      sum((i) => i.promptTokens),
-      sum((i) => i.completionTokens),
-      sum((i) => i.reasoningTokens),
-      tokens > 0 ? ratio((usage / tokens) * 1e6) : null,
+      moreLabel(rest.count, by),
+      money(rest.usage),
+      money(rest.byokUsage),
+      rest.requests,
+      rest.promptTokens,
+      rest.completionTokens,
+      rest.reasoningTokens,
+      perMillion(rest.usdPerMillionTokens),
     ]);
   }
   return csv([[by, ...TOTALS], ...rows]);

@@ -1,6 +1,7 @@
+import { topAndRest } from '../model/breakdown.js';
 import type { GroupBy } from '../base/options.js';
 import { formatCount, formatUsd } from '../base/money.js';
-import { expirySentence, freeModelsSentence, gapSentence, moreLabel } from './sentences.js';
+import { expirySentence, freeModelsSentence, gapSentence, groupNoun, groupTitle, moreLabel } from './sentences.js';
 import type { KeysReport } from '../model/keys-report.js';
 import { displayNames, type Report } from '../model/report.js';
 import { markdownText as md } from '../safety/sanitize.js';
@@ -33,16 +34,6 @@ function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string
   ];
 }
 
-const TITLES: Record<GroupBy, string> = {
-  model: 'models',
-  provider: 'providers',
-  key: 'keys',
-  workspace: 'workspaces',
-  day: 'days',
-  week: 'weeks',
-  month: 'months',
-  hour: 'hours',
-};
 const HEADERS: Record<GroupBy, string> = {
   model: 'Model',
   provider: 'Provider',
@@ -94,7 +85,7 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
   for (const notice of [expirySentence(report), freeModelsSentence(report)]) if (notice) lines.push(`**${notice}**`, '');
 
   const by = options.by ?? 'model';
-  const title = TITLES[by];
+  const title = groupNoun(by, 2);
   const b = report.breakdown;
   if (b.status === 'ok') {
     const v = b.value;
@@ -102,11 +93,11 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
       v.source === 'analytics'
         ? `${v.from} to ${v.to}${v.to === report.fetchedAt.slice(0, 10) ? ', today included, live' : ''}`
         : `${v.days} completed UTC days`;
-    const heading = v.source === 'analytics' ? title.charAt(0).toUpperCase() + title.slice(1) : `Recent ${title}`;
+    const heading = v.source === 'analytics' ? groupTitle(by) : `Recent ${title}`;
     const whose = v.scope === 'key' ? 'this key' : v.workspace ? `workspace ${md(v.workspace.name)}` : 'whole account';
     lines.push(`### ${heading} (${span}, ${whose})`, '');
     const names = displayNames(v.models.map((m) => m.model));
-    const items = v.groups
+    const items: { name: string; usage: number; requests: number }[] = v.groups
       ? v.groups.items.map((i) => ({ ...i, name: mdName(i.name) }))
       : by === 'day'
         ? v.daily.map((d) => ({ ...d, name: d.date }))
@@ -117,14 +108,9 @@ export function renderMarkdown(report: Report, options: { top: number; by?: Grou
             : v.models.map((m) => ({ ...m, name: mdName(options.fullNames ? m.model : (names.get(m.model) ?? m.model)) }));
     // Every day (and every time bucket) of the window is listed, as in text: --top picks among names.
     const timeline = by === 'day' || (v.groups !== undefined && v.groups !== null && v.groups.by !== 'key' && v.groups.by !== 'workspace');
-    const shown = timeline || options.top === 0 ? items : items.slice(0, options.top);
+    const { shown, rest } = topAndRest(items, timeline ? 0 : options.top);
     const rows = shown.map((i) => [i.name, formatUsd(i.usage), formatCount(i.requests)]);
-    const rest = items.slice(shown.length);
-    if (rest.length > 0) {
-      const usage = rest.reduce((sum, i) => sum + i.usage, 0);
-      const requests = rest.reduce((sum, i) => sum + i.requests, 0);
-      rows.push([`_${moreLabel(rest.length, by)}_`, `_${formatUsd(usage)}_`, `_${formatCount(requests)}_`]);
-    }
+    if (rest) rows.push([`_${moreLabel(rest.count, by)}_`, `_${formatUsd(rest.usage)}_`, `_${formatCount(rest.requests)}_`]);
     if (v.models.length === 0) lines.push(`No activity from ${v.from} to ${v.to}.`, '');
     else lines.push(...table([HEADERS[by], 'Spend', 'Requests'], ['l', 'r', 'r'], rows), '');
     if (v.days > 1 && v.models.length > 0)

@@ -66,9 +66,20 @@ const GROUP_NOUNS: Record<GroupBy, readonly [string, string]> = {
   hour: ['hour', 'hours'],
 };
 
+/** What the breakdown's rows are, in every format's words: `model` for one, `models` for several. */
+export function groupNoun(by: GroupBy, count: number): string {
+  return GROUP_NOUNS[by][count === 1 ? 0 : 1];
+}
+
+/** A breakdown's title: `Models`, `Hours`. */
+export function groupTitle(by: GroupBy): string {
+  const noun = groupNoun(by, 2);
+  return noun.charAt(0).toUpperCase() + noun.slice(1);
+}
+
 /** The row that stands for what --top left out, named alike in every format: `12 more models`. */
 export function moreLabel(count: number, by: GroupBy): string {
-  return `${count} more ${GROUP_NOUNS[by][count === 1 ? 0 : 1]}`;
+  return `${count} more ${groupNoun(by, count)}`;
 }
 
 /** A key that expires within this long is worth a line. */

@@ -1,7 +1,8 @@
+import { topAndRest } from '../model/breakdown.js';
 import type { GroupBy } from '../base/options.js';
 import type { ChalkInstance } from 'chalk';
 import { formatCount, formatUsd } from '../base/money.js';
-import { crossCheckSentence, expirySentence, freeModelsSentence, gapNote, gapSentence, moreLabel } from './sentences.js';
+import { crossCheckSentence, expirySentence, freeModelsSentence, gapNote, gapSentence, groupTitle, moreLabel } from './sentences.js';
 import type { Totals as GroupTotals } from '../model/breakdown.js';
 import type { Runway } from '../model/runway.js';
 import { describeUtcDayEnd, type UtcOffset } from '../base/time.js';
@@ -189,16 +190,6 @@ function capText(limit: number, remaining: number | null, reset: string | null):
   return reset ? `${left}, resets ${sanitize(reset)}` : left;
 }
 
-const TITLES: Record<GroupBy, string> = {
-  model: 'Models',
-  provider: 'Providers',
-  key: 'Keys',
-  workspace: 'Workspaces',
-  day: 'Days',
-  week: 'Weeks',
-  month: 'Months',
-  hour: 'Hours',
-};
 const TIME_GROUPINGS: readonly GroupBy[] = ['day', 'week', 'month', 'hour'];
 
 function breakdownLines(report: Report, options: TextOptions): string[] {
@@ -206,14 +197,14 @@ function breakdownLines(report: Report, options: TextOptions): string[] {
   const by = options.by ?? 'model';
   const { breakdown } = report;
   if (breakdown.status === 'needs-management-key') {
-    return [chalk.dim(`Recent ${TITLES[by]}: set OPENROUTER_MGMT_KEY (a management key) to see where the money went.`)];
+    return [chalk.dim(`Recent ${groupTitle(by)}: set OPENROUTER_MGMT_KEY (a management key) to see where the money went.`)];
   }
-  if (breakdown.status === 'failed') return [chalk.yellow(`Recent ${TITLES[by]}: unavailable (/activity failed; see the warning)`)];
+  if (breakdown.status === 'failed') return [chalk.yellow(`Recent ${groupTitle(by)}: unavailable (/activity failed; see the warning)`)];
 
   const b = breakdown.value;
   if (b.source === 'analytics') return analyticsLines(b, report, by, options);
   const whose = b.scope === 'key' ? ', this key' : b.workspace ? `, workspace ${sanitize(b.workspace.name, 80)}` : '';
-  const lines = [chalk.bold(`Recent ${TITLES[by]} (${b.days}d${whose}):`)];
+  const lines = [chalk.bold(`Recent ${groupTitle(by)} (${b.days}d${whose}):`)];
   const rows = breakdownRows(b, by, options.fullNames === true);
   if (b.models.length === 0) {
     lines.push(chalk.dim(`No activity in the last ${b.days} completed UTC days (${b.from} to ${b.to}).`));
@@ -245,7 +236,7 @@ function analyticsLines(b: ReportBreakdown, report: Report, by: GroupBy, options
         : b.days <= 31
           ? `last ${b.days} days including today, live`
           : `${b.from} to today, live`;
-  const lines = [chalk.bold(`${TITLES[by]} (${span}):`)];
+  const lines = [chalk.bold(`${groupTitle(by)} (${span}):`)];
   const rows = breakdownRows(b, by, options.fullNames === true);
   if (b.models.length === 0) {
     lines.push(chalk.dim(`No activity from ${b.from} to ${b.to}.`));
@@ -298,22 +289,17 @@ function breakdownRows(b: ReportBreakdown, by: GroupBy, fullNames: boolean): Row
 }
 
 function bulletLines(rows: readonly Row[], top: number, by: GroupBy, chalk: ChalkInstance): string[] {
-  const shown = top === 0 ? rows : rows.slice(0, top);
+  const { shown, rest } = topAndRest(rows, top);
   const lines = shown.map((row) => {
     const byok = row.byokUsage > 0 ? chalk.dim(` + ${formatUsd(row.byokUsage)} BYOK`) : '';
     return `• ${row.name}: ${formatUsd(row.usage)} (${formatCount(row.requests)})${byok}`;
   });
-  const rest = rows.slice(shown.length);
-  if (rest.length > 0) {
-    const usage = rest.reduce((sum, row) => sum + row.usage, 0);
-    const requests = rest.reduce((sum, row) => sum + row.requests, 0);
-    lines.push(chalk.dim(`• ${moreLabel(rest.length, by)}: ${formatUsd(usage)} (${formatCount(requests)})`));
-  }
+  if (rest) lines.push(chalk.dim(`• ${moreLabel(rest.count, by)}: ${formatUsd(rest.usage)} (${formatCount(rest.requests)})`));
   return lines;
 }
 
 function detailsTable(rows: readonly Row[], by: GroupBy, options: TextOptions): string[] {
-  const shown = by === 'day' || options.top === 0 ? rows : rows.slice(0, options.top);
+  const { shown, rest } = topAndRest(rows, by === 'day' ? 0 : options.top);
   const count = (pick: (row: Row) => number | undefined) => shown.map((row) => (pick(row) === undefined ? '-' : formatCount(pick(row)!)));
   const columns: Column[] = [
     { header: by, cells: shown.map((r) => r.name), align: 'left', priority: 99 },
@@ -332,8 +318,7 @@ function detailsTable(rows: readonly Row[], by: GroupBy, options: TextOptions): 
   const table = fitTable(columns, options.width);
   const [header, ...body] = table.lines;
   const lines = [options.chalk.dim(header!), ...body];
-  const rest = rows.length - shown.length;
-  if (rest > 0) lines.push(options.chalk.dim(`(${moreLabel(rest, by)}; --top 0 lists all)`));
+  if (rest) lines.push(options.chalk.dim(`(${moreLabel(rest.count, by)}; --top 0 lists all)`));
   const note = droppedNote(table.dropped);
   if (note) lines.push(options.chalk.dim(note));
   return lines;
