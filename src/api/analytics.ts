@@ -1,3 +1,4 @@
+import { DAY_MS } from '../base/time.js';
 import {
   array,
   boolean,
@@ -256,7 +257,7 @@ const midnight = (day: string): string => `${day}T00:00:00.000Z`;
 
 function windowRange(plan: AnalyticsPlan, from: string, to: string): { start: string; end: string } {
   const start = midnight(from);
-  const dayAfter = new Date(Date.parse(midnight(to)) + 86_400_000).toISOString();
+  const dayAfter = new Date(Date.parse(midnight(to)) + DAY_MS).toISOString();
   // Up to now when the window holds today; a moment after the start at 00:00:00 sharp, so the range is never empty.
   let end = dayAfter < plan.asOf ? dayAfter : plan.asOf;
   if (end <= start) end = new Date(Date.parse(start) + 1000).toISOString();

@@ -1,5 +1,5 @@
 import type { AnalyticsAnswers, AnalyticsRow } from '../api/analytics.js';
-import { addDays, utcDay } from '../base/time.js';
+import { addDays, DAY_MS, daysBetween, utcDay } from '../base/time.js';
 import { cleanSum } from '../base/money.js';
 import {
   bucketsOf,
@@ -61,7 +61,7 @@ export function analyticsBreakdown(answers: AnalyticsAnswers, by: string, names:
     const slug = dim(row, 'model');
     return names.get(slug) ?? slug;
   };
-  const days = Math.round((Date.parse(`${plan.to}T00:00:00Z`) - Date.parse(`${plan.from}T00:00:00Z`)) / 86_400_000) + 1;
+  const days = daysBetween(plan.from, plan.to) + 1;
   const perDay = new Map(groupBy(answers.series, dayOf));
   const daily: DailyItem[] = [];
   for (let day = plan.from; day <= plan.to; day = addDays(day, 1)) {
@@ -167,7 +167,7 @@ export function forecastOf(answers: AnalyticsAnswers, monthToDate: number): Fore
   const dailyAverage = cleanSum(sum / PACE_DAYS);
   const monthEnd = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
   // To a hundredth of a day (about 15 minutes): the figure the projection uses is the one it shows.
-  const daysLeft = Math.round(Math.max(0, (monthEnd - now.getTime()) / 86_400_000) * 100) / 100;
+  const daysLeft = Math.round(Math.max(0, (monthEnd - now.getTime()) / DAY_MS) * 100) / 100;
   return {
     monthToDate,
     dailyAverage,

@@ -1,6 +1,5 @@
-import { addDays, utcDay } from '../base/time.js';
+import { addDays, DAY_MS, daysIntoMonth, nextReset, utcDay } from '../base/time.js';
 import { cleanSum } from '../base/money.js';
-import { daysIntoMonth, nextReset } from '../base/time.js';
 
 /** Beyond a century a projection is noise (and beyond a Date's range): say nothing instead. */
 const HORIZON_DAYS = 36_500;
@@ -40,7 +39,7 @@ export function capRunway(limitRemaining: number, limitReset: string | null, mon
   const reset = nextReset(limitReset, now);
   const daysLeft = limitRemaining <= 0 ? 0 : limitRemaining / dailyAverage;
   if (!(daysLeft <= HORIZON_DAYS)) return undefined;
-  const runsOutAt = new Date(now.getTime() + daysLeft * 86_400_000);
+  const runsOutAt = new Date(now.getTime() + daysLeft * DAY_MS);
   return {
     basis: 'key-limit',
     dailyAverage,

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../base/time.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
@@ -267,7 +268,7 @@ export function openCache(options: CachePlace & { identity: readonly string[] })
 // at hand the requests that need it leave at once instead of after it has been asked for.
 
 /** How long a day-long answer is used. */
-export const DAY_CACHE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+export const DAY_CACHE_MAX_AGE_MS = DAY_MS;
 
 /** One answer kept for a day; read() is undefined when absent, too old, or not to be trusted. */
 export interface DayCache<T> {

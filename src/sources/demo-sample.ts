@@ -1,3 +1,4 @@
+import { addDays } from '../base/time.js';
 /**
  * Sample answers for --demo, shaped exactly like OpenRouter's (see shared/openrouter-api.md) and run
  * through the same validation, aggregation and rendering as live ones. Activity dates are written
@@ -162,5 +163,5 @@ export const sampleActivity = {
 };
 
 function daysAgoFrom(day: string, daysAgo: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - daysAgo * 86_400_000).toISOString().slice(0, 10);
+  return addDays(day, -daysAgo);
 }
