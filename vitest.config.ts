@@ -9,6 +9,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The packed tarball under three Node lines has its own command: npm run test:package.
     exclude: ['test/package.test.ts', '**/node_modules/**'],
+    // Every property test runs on a fixed seed (test/fixed-seed.ts).
+    setupFiles: ['test/fixed-seed.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Most cases drive the CLI in-process and spend their time waiting on sockets and retry backoffs, not
