@@ -1,10 +1,11 @@
 import { configWarnings } from '../api/answers.js';
 import { openCache } from './cache.js';
-import type { Fetched, LiveSettings } from './live.js';
+import type { Fetched, KeyListAnswers, LiveSettings } from './live.js';
 import { DEFAULT_BASE_URL, validateBaseUrl } from '../api/base-url.js';
-import { resolveCredentials } from './credentials.js';
+import type { NamedKey } from '../api/endpoints.js';
+import { findKeys, resolveCredentials } from './credentials.js';
 import type { Io } from '../base/io.js';
-import { REPORT_DEFAULTS, type CliOptions, type CommonOptions } from '../base/options.js';
+import { REPORT_DEFAULTS, type CliOptions, type CommonOptions, type KeysOptions } from '../base/options.js';
 import { CliError } from '../base/errors.js';
 
 /** Where a report's answers come from, resolved once per command: keys, base URL, cache file. */
@@ -102,4 +103,23 @@ export function demoHasNoWorkspaces(options: { workspace?: string | undefined; b
 /** --base-url, else OPENROUTER_BASE_URL from io's environment (read here, not by commander from the process). */
 export function baseUrlOf(options: CommonOptions, io: Io): string {
   return validateBaseUrl(options.baseUrl ?? (io.env.OPENROUTER_BASE_URL || DEFAULT_BASE_URL));
+}
+
+/** Where the `keys` view's answers come from: the demo's list, or /keys (and /workspaces) asked with the management key. */
+export async function keyListAnswers(options: KeysOptions, io: Io): Promise<KeyListAnswers> {
+  if (options.demo) {
+    demoHasNoWorkspaces(options);
+    const outcome = (await import('./demo.js')).demoResponses(new Date(io.now())).keys;
+    return { keys: outcome.status === 'ok' ? outcome.value : [], workspaces: undefined, workspace: undefined, warnings: [] };
+  }
+  const baseUrl = baseUrlOf(options, io);
+  const found = findKeys({ env: io.env, cwd: io.cwd, home: io.home, credentialsFile: options.credentialsFile });
+  // The run's redactor also masks keys that came from a file.
+  io.redaction?.add([found.apiKey?.value, found.mgmtKey?.value]);
+  const key: NamedKey | undefined = found.mgmtKey
+    ? { value: found.mgmtKey.value, name: 'OPENROUTER_MGMT_KEY' }
+    : found.apiKey && { value: found.apiKey.value, name: 'OPENROUTER_API_KEY' };
+  if (!key) throw new CliError('config', `the keys view needs a management key: OPENROUTER_MGMT_KEY is not set; looked in ${found.places.join(', ')}`);
+  const fetched = await (await import('./live.js')).fetchKeyListAnswers(key, baseUrl, options, io, io.signal);
+  return { ...fetched, warnings: [...configWarnings(found.warnings), ...fetched.warnings] };
 }
